@@ -1,0 +1,4 @@
+global using System.Buffers;
+global using System.Globalization;
+global using System.Text;
+global using System.Text.Json;

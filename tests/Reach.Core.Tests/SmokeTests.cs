@@ -1,0 +1,7 @@
+namespace Reach.Core.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Engine_id_is_version_one() => Assert.Equal("reach/1", Reach.Core.EngineInfo.Engine);
+}
