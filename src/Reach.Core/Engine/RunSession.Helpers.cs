@@ -1,0 +1,107 @@
+using Reach.Core.Errors;
+using Reach.Core.Gates;
+using Reach.Core.Packs;
+using Reach.Core.Tools;
+
+namespace Reach.Core.Engine;
+
+public sealed partial class RunSession
+{
+    private PolicyDecision DecidePolicy(ToolCallRequest request)
+    {
+        try
+        {
+            return _options.Policy.Decide(request) ?? throw new InvalidOperationException("the gate returned no decision");
+        }
+#pragma warning disable CA1031 // Fail closed: whatever a gate throws becomes a recorded denial.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return PolicyDecision.Deny(ErrorCatalog.PolicyGateFailed, $"The policy gate failed ({ex.GetType().Name}: {ex.Message}); a gate that cannot decide denies.");
+        }
+    }
+
+    private BudgetDecision DecideBudget(decimal cost, TimeSpan elapsed)
+    {
+        try
+        {
+            return _budget.Decide(cost, elapsed);
+        }
+#pragma warning disable CA1031 // Fail closed: whatever a gate throws becomes a recorded denial.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new BudgetDecision { Effect = GateEffect.Deny, Code = ErrorCatalog.BudgetGateFailed, Reason = $"The budget gate failed ({ex.GetType().Name}: {ex.Message}); a gate that cannot decide denies.", Cost = cost };
+        }
+    }
+
+    private static ToolOutcome ExecutePure(ITool tool, JsonElement input, ToolDeclaration? declaration)
+    {
+        try
+        {
+            return ToolOutcome.Success(tool.Execute(input, new ToolContext(null, declaration)));
+        }
+        catch (ToolException ex)
+        {
+            return ToolOutcome.Failure(ex.Error, ex.Message);
+        }
+    }
+
+    private CallOutcome Denied(string gate, ErrorCode code, string reason, IReadOnlyList<string> rules, PolicyDecision policy) =>
+        new() { Status = RunStatus.Denied, Gate = gate, Code = code, Reason = reason, Rules = rules, Policy = policy, Seq = _last.Seq, Hash = _last.Hash };
+
+    private void Append(byte[] typeToken, string type, string? stepId, string? tool, string summary, Action<Utf8JsonWriter> writeMembers)
+    {
+        _data.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_data))
+        {
+            writer.WriteStartObject();
+            writeMembers(writer);
+            writer.WriteEndObject();
+        }
+
+        _last = _writer.Append(typeToken, _data.WrittenSpan);
+        _options.Observer?.Invoke(new RunProgress(_last.Seq, type, stepId, tool, summary));
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteBudgets(Utf8JsonWriter w, Budgets budgets)
+    {
+        if (budgets.MaxCost is { } cost)
+        {
+            w.WriteNumber("max_cost", cost);
+        }
+
+        if (budgets.MaxDuration is { } duration)
+        {
+            w.WriteNumber("max_duration_ms", (long)duration.TotalMilliseconds);
+        }
+
+        if (budgets.MaxSteps is { } steps)
+        {
+            w.WriteNumber("max_steps", steps);
+        }
+
+        if (budgets.MaxToolCalls is { } calls)
+        {
+            w.WriteNumber("max_tool_calls", calls);
+        }
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, BudgetUsage usage)
+    {
+        w.WriteNumber("cost", usage.Cost);
+        w.WriteNumber("duration_ms", (long)usage.Elapsed.TotalMilliseconds);
+        w.WriteNumber("steps", usage.Steps);
+        w.WriteNumber("tool_calls", usage.ToolCalls);
+    }
+
+    private static string Effect(GateEffect effect) => effect == GateEffect.Permit ? "permit" : "deny";
+}

@@ -1,0 +1,25 @@
+using Reach.Core.Errors;
+
+namespace Reach.Core.Gates;
+
+/// <summary>A policy gate's decision: the effect, the deciding rules and a reason a person or a model can act on.</summary>
+public sealed record PolicyDecision
+{
+    /// <summary>Permit or deny.</summary>
+    public required GateEffect Effect { get; init; }
+
+    /// <summary>The ids of the rules that decided.</summary>
+    public IReadOnlyList<string> Rules { get; init; } = [];
+
+    /// <summary>Why, in words.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>The catalogue code of a denial.</summary>
+    public ErrorCode? Code { get; init; }
+
+    /// <summary>A permit.</summary>
+    public static PolicyDecision Permit(string reason, params string[] rules) => new() { Effect = GateEffect.Permit, Reason = reason, Rules = rules };
+
+    /// <summary>A denial.</summary>
+    public static PolicyDecision Deny(ErrorCode code, string reason, params string[] rules) => new() { Effect = GateEffect.Deny, Code = code, Reason = reason, Rules = rules };
+}

@@ -1,0 +1,261 @@
+using System.Text.Unicode;
+using Reach.Core.Errors;
+
+namespace Reach.Core.Json;
+
+public static partial class CanonicalJson
+{
+    /// <summary>The bytes RFC 8785 §3.2.2.2 escapes: control characters, quotation mark and reverse solidus.</summary>
+    private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\"u8);
+
+    private const int TranscodeChunk = 256;
+
+    /// <summary>Writes a quoted JSON string, escaped as RFC 8785 says; everything but controls, <c>"</c> and <c>\</c> is literal UTF-8.</summary>
+    /// <exception cref="ReachException">REACH-1003 when the text holds a lone surrogate (Details: <c>index</c>); nothing is written then.</exception>
+    public static void WriteString(ReadOnlySpan<char> value, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var lone = IndexOfLoneSurrogate(value);
+        if (lone >= 0)
+        {
+            throw new ReachException(
+                ErrorCatalog.JsonLoneSurrogate,
+                string.Create(CultureInfo.InvariantCulture, $"{ErrorCatalog.JsonLoneSurrogate.Title}: U+{(int)value[lone]:X4} at index {lone}."))
+            {
+                Details = new Dictionary<string, object?> { ["index"] = lone },
+            };
+        }
+
+        var writer = new Utf8Output(output);
+        writer.WriteByte((byte)'"');
+        Span<byte> chunk = stackalloc byte[TranscodeChunk * 3];
+        while (!value.IsEmpty)
+        {
+            // Stops before a pair that does not fit, so no pair is split across chunks.
+            Utf8.FromUtf16(value, chunk, out var read, out var written, replaceInvalidSequences: false);
+            WriteEscaped(chunk[..written], ref writer);
+            value = value[read..];
+        }
+
+        writer.WriteByte((byte)'"');
+        writer.Flush();
+    }
+
+    /// <summary>Writes a quoted JSON string from unescaped UTF-8; runs that need no escape are copied as they are.</summary>
+    /// <exception cref="ReachException">REACH-1001 when the bytes are not valid UTF-8 (Details: <c>offset</c>); nothing is written then.</exception>
+    public static void WriteUtf8String(ReadOnlySpan<byte> utf8Value, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!Utf8.IsValid(utf8Value))
+        {
+            var offset = IndexOfInvalidUtf8(utf8Value);
+            throw new ReachException(
+                ErrorCatalog.JsonInvalid,
+                string.Create(CultureInfo.InvariantCulture, $"{ErrorCatalog.JsonInvalid.Title}: the string is not valid UTF-8 at byte {offset}."))
+            {
+                Details = new Dictionary<string, object?> { ["offset"] = offset },
+            };
+        }
+
+        var writer = new Utf8Output(output);
+        WriteQuoted(utf8Value, ref writer);
+        writer.Flush();
+    }
+
+    private static void WriteQuoted(scoped ReadOnlySpan<byte> utf8, ref Utf8Output output)
+    {
+        output.WriteByte((byte)'"');
+        WriteEscaped(utf8, ref output);
+        output.WriteByte((byte)'"');
+    }
+
+    private static void WriteEscaped(scoped ReadOnlySpan<byte> utf8, ref Utf8Output output)
+    {
+        while (true)
+        {
+            var next = utf8.IndexOfAny(NeedsEscape);
+            if (next < 0)
+            {
+                output.Write(utf8);
+                return;
+            }
+
+            output.Write(utf8[..next]);
+            WriteEscape(utf8[next], ref output);
+            utf8 = utf8[(next + 1)..];
+        }
+    }
+
+    private static void WriteEscape(byte value, ref Utf8Output output)
+    {
+        var span = output.GetSpan(6);
+        span[0] = (byte)'\\';
+        var shortForm = value switch
+        {
+            (byte)'"' => (byte)'"',
+            (byte)'\\' => (byte)'\\',
+            0x08 => (byte)'b',
+            0x09 => (byte)'t',
+            0x0A => (byte)'n',
+            0x0C => (byte)'f',
+            0x0D => (byte)'r',
+            _ => (byte)0,
+        };
+        if (shortForm != 0)
+        {
+            span[1] = shortForm;
+            output.Advance(2);
+            return;
+        }
+
+        span[1] = (byte)'u';
+        span[2] = (byte)'0';
+        span[3] = (byte)'0';
+        span[4] = "0123456789abcdef"u8[value >> 4];
+        span[5] = "0123456789abcdef"u8[value & 0xF];
+        output.Advance(6);
+    }
+
+    /// <summary>
+    /// Decodes the escapes of a JSON string's raw text (between the quotes, already checked by the reader)
+    /// into UTF-8. Returns the length written, or -1 with <paramref name="loneSurrogateAt"/> set to the
+    /// offset of a <c>\uD800</c>-style escape that does not form a pair.
+    /// </summary>
+    private static int Unescape(ReadOnlySpan<byte> raw, Span<byte> destination, out int loneSurrogateAt)
+    {
+        loneSurrogateAt = -1;
+        var written = 0;
+        var position = 0;
+        while (true)
+        {
+            var backslash = raw[position..].IndexOf((byte)'\\');
+            if (backslash < 0)
+            {
+                raw[position..].CopyTo(destination[written..]);
+                return written + raw.Length - position;
+            }
+
+            raw.Slice(position, backslash).CopyTo(destination[written..]);
+            written += backslash;
+            position += backslash;
+            var kind = raw[position + 1];
+            if (kind != (byte)'u')
+            {
+                destination[written++] = kind switch
+                {
+                    (byte)'b' => (byte)0x08,
+                    (byte)'t' => (byte)0x09,
+                    (byte)'n' => (byte)0x0A,
+                    (byte)'f' => (byte)0x0C,
+                    (byte)'r' => (byte)0x0D,
+                    _ => kind, // '"', '\\' and '/' stand for themselves
+                };
+                position += 2;
+                continue;
+            }
+
+            var unit = ParseHex4(raw.Slice(position + 2, 4));
+            var scalar = unit;
+            var consumed = 6;
+            if (char.IsLowSurrogate((char)unit))
+            {
+                loneSurrogateAt = position;
+                return -1;
+            }
+
+            if (char.IsHighSurrogate((char)unit))
+            {
+                var low = raw.Length - position >= 12 && raw[position + 6] == (byte)'\\' && raw[position + 7] == (byte)'u'
+                    ? ParseHex4(raw.Slice(position + 8, 4))
+                    : -1;
+                if (low < 0 || !char.IsLowSurrogate((char)low))
+                {
+                    loneSurrogateAt = position;
+                    return -1;
+                }
+
+                scalar = char.ConvertToUtf32((char)unit, (char)low);
+                consumed = 12;
+            }
+
+            written += new Rune(scalar).EncodeToUtf8(destination[written..]);
+            position += consumed;
+        }
+    }
+
+    private static int ParseHex4(ReadOnlySpan<byte> hex)
+    {
+        var value = 0;
+        foreach (var c in hex)
+        {
+            // The reader has checked these are hex digits; OR 0x20 folds 'A'..'F' to 'a'..'f'.
+            value = (value << 4) | (c <= (byte)'9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Orders UTF-8 strings by their UTF-16 code units (RFC 8785 §3.2.3). Byte order is code point order,
+    /// which differs from UTF-16 order only between U+E000..U+FFFF (lead bytes EE, EF) and characters above
+    /// U+FFFF (lead bytes F0..F4), whose surrogates D800..DFFF sort first.
+    /// </summary>
+    private static int CompareUtf16Order(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        var common = left.CommonPrefixLength(right);
+        if (common == left.Length || common == right.Length)
+        {
+            return left.Length - right.Length;
+        }
+
+        int a = left[common];
+        int b = right[common];
+        if (a >= 0xEE && b >= 0xEE && (a >= 0xF0) != (b >= 0xF0))
+        {
+            return a >= 0xF0 ? -1 : 1;
+        }
+
+        return a - b;
+    }
+
+    private static int IndexOfLoneSurrogate(ReadOnlySpan<char> value)
+    {
+        var index = value.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (index < 0)
+        {
+            return -1;
+        }
+
+        for (; index < value.Length; index++)
+        {
+            var c = value[index];
+            if (char.IsHighSurrogate(c) && index + 1 < value.Length && char.IsLowSurrogate(value[index + 1]))
+            {
+                index++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOfInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var offset = 0;
+        while (offset < utf8.Length)
+        {
+            if (Rune.DecodeFromUtf8(utf8[offset..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return -1;
+    }
+}

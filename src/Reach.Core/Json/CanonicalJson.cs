@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using Reach.Core.Errors;
+
+namespace Reach.Core.Json;
+
+/// <summary>
+/// RFC 8785 JSON Canonicalization Scheme. No NuGet package implements it, so it is written here over
+/// System.Text.Json's reader: numbers as ECMAScript prints them, keys sorted by UTF-16 code units,
+/// strings escaped as the RFC says; duplicate keys and lone surrogates are refused.
+/// </summary>
+/// <remarks>
+/// Hand-written rather than built on <see cref="Utf8JsonWriter"/>: the writer escapes non-ASCII and
+/// HTML-sensitive characters, prints numbers in .NET's layout and keeps members in input order, and no
+/// package on NuGet implements RFC 8785. The input is read once into a flat token tape (pooled arrays),
+/// every check runs in that pass, and the canonical text is written from the tape; nothing is written
+/// when the input is refused.
+/// </remarks>
+public static partial class CanonicalJson
+{
+    /// <summary>The deepest nesting of arrays and objects accepted.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Parses UTF-8 JSON and returns its canonical form.</summary>
+    /// <exception cref="ReachException">REACH-1001..1005 for invalid input, with line and column.</exception>
+    public static byte[] Canonicalize(ReadOnlySpan<byte> utf8Json)
+    {
+        var output = Utf8Output.Pooled(utf8Json.Length + 32);
+        try
+        {
+            CanonicalizeCore(utf8Json, StrictOptions, ref output);
+            return output.ToArray();
+        }
+        finally
+        {
+            output.Dispose();
+        }
+    }
+
+    /// <summary>Parses UTF-8 JSON (RFC 8259: no comments, no trailing commas) and writes its canonical form.</summary>
+    /// <exception cref="ReachException">REACH-1001..1005 for invalid input, with line and column; nothing is written then.</exception>
+    public static void Canonicalize(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = new Utf8Output(output);
+        CanonicalizeCore(utf8Json, StrictOptions, ref writer);
+        writer.Flush();
+    }
+
+    /// <summary>Returns the canonical form of an already parsed element.</summary>
+    /// <exception cref="ReachException">REACH-1002..1005; line and column count within the element's own text.</exception>
+    public static byte[] Canonicalize(JsonElement element)
+    {
+        var raw = RawText(element);
+        var output = Utf8Output.Pooled(raw.Length + 32);
+        try
+        {
+            CanonicalizeCore(raw, ElementOptions, ref output);
+            return output.ToArray();
+        }
+        finally
+        {
+            output.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes the canonical form of an already parsed element. <see cref="JsonDocument"/> keeps duplicate keys
+    /// and lone surrogate escapes, so they are refused here as in parsing.
+    /// </summary>
+    /// <exception cref="ReachException">REACH-1002..1005; line and column count within the element's own text.</exception>
+    public static void WriteElement(JsonElement element, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var raw = RawText(element);
+        var writer = new Utf8Output(output);
+        CanonicalizeCore(raw, ElementOptions, ref writer);
+        writer.Flush();
+    }
+
+    private static ReadOnlySpan<byte> RawText(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new ArgumentException("The element has no value (default JsonElement).", nameof(element));
+        }
+
+        // The element's original UTF-8 text, without a copy; the document that owns it may have allowed
+        // comments and trailing commas, which ElementOptions therefore accepts.
+        return JsonMarshal.GetRawUtf8Value(element);
+    }
+
+    private static void CanonicalizeCore(ReadOnlySpan<byte> utf8Json, JsonReaderOptions options, ref Utf8Output output)
+    {
+        var tape = new Tape(utf8Json);
+        try
+        {
+            tape.Read(options);
+            tape.Write(ref output);
+        }
+        finally
+        {
+            tape.Dispose();
+        }
+    }
+}

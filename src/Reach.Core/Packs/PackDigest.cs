@@ -1,0 +1,69 @@
+using Reach.Core.Errors;
+using Reach.Core.Hashing;
+using Reach.Core.Json;
+
+namespace Reach.Core.Packs;
+
+/// <summary>
+/// The pack digest: SHA-256 of the canonical JSON <c>{"files":[{"path":P,"sha256":D}...],"format":1}</c>, files sorted
+/// by path (UTF-16 order, '/' separators), where D is the SHA-256 of the file's bytes, except <c>pack.json</c>, taken in
+/// its RFC 8785 form so whitespace and key order do not change the digest. Signature files (<c>*.minisig</c>) are left
+/// out; links are refused.
+/// </summary>
+public static class PackDigest
+{
+    /// <summary>Computes the digest of the pack in <paramref name="directory"/>.</summary>
+    public static Sha256Digest Compute(string directory)
+    {
+        var root = Path.GetFullPath(directory);
+        var files = new List<(string Path, Sha256Digest Digest)>();
+        Walk(root, root, files);
+        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+
+        var buffer = new ArrayBufferWriter<byte>(256 + (files.Count * 120));
+        buffer.Write("{\"files\":["u8);
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (i > 0)
+            {
+                buffer.Write(","u8);
+            }
+
+            buffer.Write("{\"path\":"u8);
+            CanonicalJson.WriteString(files[i].Path, buffer);
+            buffer.Write(",\"sha256\":"u8);
+            CanonicalJson.WriteString(files[i].Digest.ToString(), buffer);
+            buffer.Write("}"u8);
+        }
+
+        buffer.Write("],\"format\":1}"u8);
+        return Sha256Digest.Compute(buffer.WrittenSpan);
+    }
+
+    private static void Walk(string root, string directory, List<(string, Sha256Digest)> files)
+    {
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            var relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
+            if (entry.LinkTarget is not null)
+            {
+                throw new ReachException(ErrorCatalog.PackPathRefused, $"'{relative}' in the pack is a link; a pack holds only regular files.");
+            }
+
+            if (entry is DirectoryInfo)
+            {
+                Walk(root, entry.FullName, files);
+                continue;
+            }
+
+            if (relative.EndsWith(".minisig", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var bytes = File.ReadAllBytes(entry.FullName);
+            var digest = relative == "pack.json" ? Sha256Digest.Compute(CanonicalJson.Canonicalize(bytes)) : Sha256Digest.Compute(bytes);
+            files.Add((relative, digest));
+        }
+    }
+}

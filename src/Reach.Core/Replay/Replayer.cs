@@ -1,0 +1,229 @@
+using Reach.Core.Engine;
+using Reach.Core.Errors;
+using Reach.Core.Gates;
+using Reach.Core.Json;
+using Reach.Core.Packs;
+using Reach.Core.Tools;
+using Reach.Core.Transcripts;
+
+namespace Reach.Core.Replay;
+
+/// <summary>
+/// Re-runs a recorded transcript: the same pack and inputs, the recorded clock readings, run id and salts, the recorded
+/// results of side-effecting tools, and deterministic tools executed again. Identical bytes give an identical
+/// fingerprint; otherwise the first divergent event is named with its likely cause.
+/// </summary>
+public static class Replayer
+{
+    private const int Shorten = 240;
+
+    /// <summary>Replays <paramref name="transcript"/> (the file's bytes) with <paramref name="pack"/>.</summary>
+    /// <exception cref="ReachException">REACH-1201 for a redacted transcript, 1204 for an incomplete one, and the verifier's code for a tampered one.</exception>
+    public static ReplayReport Replay(byte[] transcript, LoadedPack pack, IPolicyGate? policy = null, ToolRegistry? tools = null)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(pack);
+        VerificationReport verification;
+        using (var stream = new MemoryStream(transcript, writable: false))
+        {
+            verification = TranscriptVerifier.Verify(stream);
+        }
+
+        if (!verification.Ok)
+        {
+            var failure = verification.Failure!;
+            if (verification.ChainIntact)
+            {
+                throw new ReachException(ErrorCatalog.ReplayIncomplete, $"The transcript is not complete ({failure.Message}); only a sealed transcript can be replayed.");
+            }
+
+            throw new ReachException(failure.Error, $"The transcript does not verify, so it cannot be replayed: {failure.Message}");
+        }
+
+        if (verification.Redacted > 0)
+        {
+            throw new ReachException(ErrorCatalog.ReplayRedacted, $"{verification.Redacted} of {verification.Events} events are redacted; replay cannot re-execute what it cannot see.");
+        }
+
+        var recorded = RecordedTranscript.Read(transcript);
+        var random = new List<byte>(16 + (recorded.Events.Count * TranscriptFormat.SaltSize));
+        random.AddRange(Convert.FromHexString(recorded.Header.RunId));
+        var readings = new List<DateTimeOffset>();
+        var effects = new List<RecordedEvent>();
+        JsonElement inputs = default;
+        foreach (var ev in recorded.Events)
+        {
+            random.AddRange(ev.Salt!);
+            var data = ev.Data!.Value;
+            if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.String)
+            {
+                readings.Add(DateTimeOffset.Parse(at.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+            }
+
+            if (ev.Type == EventTypes.RunStarted)
+            {
+                inputs = data.GetProperty("inputs");
+            }
+
+            if (ev.Type is EventTypes.ToolResult or EventTypes.ToolError && data.TryGetProperty("effect", out var effect) && effect.GetString() == "recorded")
+            {
+                effects.Add(ev);
+            }
+        }
+
+        var fed = new RecordedEffects(effects);
+        var output = new MemoryStream();
+        var options = new SessionOptionsTemplate
+        {
+            OpenTranscript = _ => output,
+            Effects = fed,
+            Policy = policy ?? DeclaredToolsPolicyGate.Instance,
+            Tools = tools ?? ToolRegistry.BuiltIn,
+            Clock = new RecordedClock(readings),
+            Random = new RecordedRandom([.. random]),
+        };
+
+        var result = PackRun.Execute(pack, inputs.ValueKind == JsonValueKind.Undefined ? RunInputs.Resolve(pack.Manifest, null) : inputs, options);
+        var replayed = RecordedTranscript.Read(output.ToArray());
+        var divergence = Compare(recorded, replayed, fed);
+        return new ReplayReport
+        {
+            RunId = recorded.Header.RunId,
+            RecordedFingerprint = recorded.Seal.Fingerprint,
+            Fingerprint = result.Fingerprint,
+            Events = recorded.Events.Count,
+            Fed = effects.Count - fed.Unconsumed,
+            ReExecuted = CountPure(replayed),
+            Divergence = divergence ?? (result.Fingerprint == recorded.Seal.Fingerprint ? null : new Divergence
+            {
+                Kind = DivergenceKind.HeaderChanged,
+                LikelyCause = "The fingerprints differ although every event matched.",
+            }),
+        };
+    }
+
+    private static Divergence? Compare(RecordedTranscript recorded, RecordedTranscript replayed, RecordedEffects fed)
+    {
+        var headerCause = HeaderCause(recorded.Header, replayed.Header);
+        var count = Math.Max(recorded.Events.Count, replayed.Events.Count);
+        for (var i = 0; i < count; i++)
+        {
+            var left = i < recorded.Events.Count ? recorded.Events[i] : null;
+            var right = i < replayed.Events.Count ? replayed.Events[i] : null;
+            if (left is not null && right is not null && left.Type == right.Type && SameData(left, right))
+            {
+                continue;
+            }
+
+            var kind = left is null ? DivergenceKind.ExtraEvent : right is null ? DivergenceKind.MissingEvent : DivergenceKind.ChangedEvent;
+            var cause = EventCause(left ?? right!, left, right);
+            return new Divergence
+            {
+                Kind = kind,
+                Seq = i,
+                Recorded = left is null ? null : Short(left.Line),
+                Replayed = right is null ? null : Short(right.Line),
+                RecordedHash = left?.Hash.ToString(),
+                ReplayedHash = right?.Hash.ToString(),
+                LikelyCause = headerCause is null ? cause : $"{headerCause} {cause}",
+            };
+        }
+
+        if (fed.FirstUnconsumed is { } leftover)
+        {
+            return new Divergence
+            {
+                Kind = DivergenceKind.UnconsumedEffect,
+                Seq = leftover.Seq,
+                Recorded = Short(leftover.Line),
+                RecordedHash = leftover.Hash.ToString(),
+                LikelyCause = $"{fed.Unconsumed} recorded side-effect result(s) were never asked for; the pack no longer makes that call.",
+            };
+        }
+
+        if (headerCause is not null)
+        {
+            return new Divergence
+            {
+                Kind = DivergenceKind.HeaderChanged,
+                Recorded = Short(recorded.HeaderLine),
+                Replayed = Short(replayed.HeaderLine),
+                RecordedHash = recorded.Header.Hash().ToString(),
+                ReplayedHash = replayed.Header.Hash().ToString(),
+                LikelyCause = headerCause,
+            };
+        }
+
+        return null;
+    }
+
+    private static string? HeaderCause(TranscriptHeader recorded, TranscriptHeader replayed)
+    {
+        if (recorded.PackDigest != replayed.PackDigest)
+        {
+            return $"The pack changed since the run (pack digest {recorded.PackDigest} → {replayed.PackDigest}).";
+        }
+
+        if (recorded.PolicyDigest != replayed.PolicyDigest)
+        {
+            return $"The policy changed since the run (policy digest {recorded.PolicyDigest} → {replayed.PolicyDigest}).";
+        }
+
+        if (recorded.Engine != replayed.Engine)
+        {
+            return $"The engine changed ({recorded.Engine} → {replayed.Engine}).";
+        }
+
+        if (recorded.PackName != replayed.PackName || recorded.PackVersion != replayed.PackVersion)
+        {
+            return $"A different pack was given ({recorded.PackName}@{recorded.PackVersion} → {replayed.PackName}@{replayed.PackVersion}).";
+        }
+
+        return recorded.InputsDigest != replayed.InputsDigest ? "The inputs differ." : null;
+    }
+
+    private static string EventCause(RecordedEvent ev, RecordedEvent? recorded, RecordedEvent? replayed)
+    {
+        if (recorded is not null && replayed is not null && recorded.Type != replayed.Type)
+        {
+            return $"The run took a different path: {recorded.Type} was recorded, {replayed.Type} was replayed.";
+        }
+
+        var tool = ev.Data is { } data && data.TryGetProperty("tool", out var t) ? t.GetString() : null;
+        return ev.Type switch
+        {
+            EventTypes.ToolResult or EventTypes.ToolError when IsPure(ev) => $"The deterministic tool '{tool}' gave a different output.",
+            EventTypes.ToolResult or EventTypes.ToolError => $"The recorded result of '{tool}' could not be fed back: the call differs from the recording.",
+            EventTypes.PolicyDecision => "The policy gate decided differently.",
+            EventTypes.BudgetDecision => "The budget gate decided differently.",
+            EventTypes.StepStarted => "The step's tool or input changed.",
+            _ => "The run took a different path.",
+        };
+    }
+
+    private static bool IsPure(RecordedEvent ev) =>
+        ev.Data is { } data && data.TryGetProperty("effect", out var effect) && effect.GetString() == "pure";
+
+    private static long CountPure(RecordedTranscript transcript)
+    {
+        long count = 0;
+        foreach (var ev in transcript.Events)
+        {
+            if (ev.Type == EventTypes.ToolResult && IsPure(ev))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool SameData(RecordedEvent left, RecordedEvent right) =>
+        CanonicalJson.Canonicalize(left.Data!.Value).AsSpan().SequenceEqual(CanonicalJson.Canonicalize(right.Data!.Value));
+
+    private static string Short(byte[] line)
+    {
+        var text = Encoding.UTF8.GetString(line);
+        return text.Length <= Shorten ? text : string.Concat(text.AsSpan(0, Shorten), "…");
+    }
+}

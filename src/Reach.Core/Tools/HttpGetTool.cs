@@ -1,0 +1,81 @@
+using Reach.Core.Errors;
+
+namespace Reach.Core.Tools;
+
+/// <summary>
+/// <c>http.get</c>: fetches a URL whose host is on the tool's <c>allow_hosts</c>; no redirects are followed (a redirect
+/// could leave the allow-list), the body is capped at 1 MiB and the call times out.
+/// </summary>
+public sealed class HttpGetTool : ITool
+{
+    private const int MaxBodyBytes = 1024 * 1024;
+    private static readonly HttpClient Client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <inheritdoc/>
+    public string Name => "http.get";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> RequiredPermissions => ["net:http"];
+
+    /// <inheritdoc/>
+    public bool Deterministic => false;
+
+    /// <inheritdoc/>
+    public JsonElement Execute(JsonElement input, ToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var url = ToolInput.RequiredString(input, Name, "url");
+        var timeout = ToolInput.OptionalInteger(input, Name, "timeout_ms", 30_000, 1, 600_000);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ToolException(ErrorCatalog.ToolInputInvalid, $"http.get: '{url}' is not an http or https URL.");
+        }
+
+        var allowed = false;
+        foreach (var host in context.Declaration?.AllowHosts ?? [])
+        {
+            allowed |= string.Equals(host, uri.Host, StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (!allowed)
+        {
+            throw new ToolException(ErrorCatalog.HostNotAllowed, $"http.get: the host '{uri.Host}' is not on the tool's allow_hosts.");
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(timeout));
+        try
+        {
+            using var response = Client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancel.Token).GetAwaiter().GetResult();
+            using var body = response.Content.ReadAsStream(cancel.Token);
+            var buffer = new byte[MaxBodyBytes + 1];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = body.Read(buffer, total, buffer.Length - total)) > 0)
+            {
+                total += read;
+            }
+
+            var truncated = total > MaxBodyBytes;
+            var text = Encoding.UTF8.GetString(buffer, 0, Math.Min(total, MaxBodyBytes));
+            var status = (int)response.StatusCode;
+            var contentType = response.Content.Headers.ContentType?.ToString() ?? string.Empty;
+            return ToolInput.Output(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("body", text);
+                w.WriteBoolean("body_truncated", truncated);
+                w.WriteString("content_type", contentType);
+                w.WriteNumber("status", status);
+                w.WriteEndObject();
+            });
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            throw new ToolException(ErrorCatalog.HttpFailed, $"http.get: {url} failed: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Reach.Core.Packs;
+
+namespace Reach.Core.Tools;
+
+/// <summary>What a tool may use while it runs: the workspace, its declaration and a cancellation token.</summary>
+public sealed class ToolContext
+{
+    /// <summary>Creates a context.</summary>
+    public ToolContext(Workspace? workspace, ToolDeclaration? declaration, CancellationToken cancellation = default)
+    {
+        Workspace = workspace;
+        Declaration = declaration;
+        Cancellation = cancellation;
+    }
+
+    /// <summary>The run's workspace (null for pure tools); file and process tools cannot leave it.</summary>
+    public Workspace? Workspace { get; }
+
+    /// <summary>The pack's declaration of the tool (permissions, allow-listed hosts).</summary>
+    public ToolDeclaration? Declaration { get; }
+
+    /// <summary>Cancels the call.</summary>
+    public CancellationToken Cancellation { get; }
+}
