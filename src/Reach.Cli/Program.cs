@@ -1,1 +1,3 @@
-return 0;
+using Reach.Cli;
+
+return ReachApp.Run(args, new CliEnvironment(Console.Out, Console.Error, Console.In));

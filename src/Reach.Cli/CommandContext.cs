@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using Spectre.Console;
+
+namespace Reach.Cli;
+
+/// <summary>One invocation's settings and output: JSON or human, quiet, verbose, colors.</summary>
+internal sealed class CommandContext
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public CommandContext(ParseResult parse, CliEnvironment environment)
+    {
+        Environment = environment;
+        Json = parse.GetValue(GlobalOptions.Json);
+        Quiet = parse.GetValue(GlobalOptions.Quiet);
+        Verbose = parse.GetValue(GlobalOptions.Verbose);
+        var color = !parse.GetValue(GlobalOptions.NoColor) && environment.Get("NO_COLOR") is null && environment.Interactive;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(environment.Output),
+            Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = environment.Interactive && !Json ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!environment.Interactive)
+        {
+            Console.Profile.Width = 120;
+        }
+    }
+
+    public CliEnvironment Environment { get; }
+
+    public bool Json { get; }
+
+    public bool Quiet { get; }
+
+    public bool Verbose { get; }
+
+    public IAnsiConsole Console { get; }
+
+    /// <summary>True when human lines should be printed.</summary>
+    public bool Human => !Json && !Quiet;
+
+    public void Line(string markup)
+    {
+        if (Human)
+        {
+            Console.MarkupLine(markup);
+        }
+    }
+
+    public void WriteJson(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        Environment.Output.Write(Encoding.UTF8.GetString(stream.ToArray()));
+        Environment.Output.Write('\n');
+    }
+
+    public void Timing(string what)
+    {
+        if (Verbose && !Json)
+        {
+            Environment.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalMilliseconds:F1} ms] {what}"));
+        }
+    }
+
+    public static string Escape(string? text) => Markup.Escape(text ?? string.Empty);
+}

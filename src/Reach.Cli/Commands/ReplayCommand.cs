@@ -1,0 +1,107 @@
+using Reach.Core.Packs;
+using Reach.Core.Replay;
+using Reach.Core.Tools;
+using Reach.Core.Transcripts;
+
+namespace Reach.Cli.Commands;
+
+/// <summary><c>reach replay &lt;transcript&gt;</c>: re-runs the pack with the recorded effects and compares event by event.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var transcript = new Argument<string>("transcript") { Description = "The transcript (.jsonl) to replay" };
+        var pack = new Option<string?>("--pack", "-p") { Description = "The pack directory (default: the one REACH_HOME recorded for the run)" };
+        var command = new Command("replay", "Replay a run: deterministic tools run again, recorded results of side-effecting tools, clock and randomness are fed back; the first divergent event is named.\n\nExample:\n  reach replay ~/.reach/runs/<run id>.jsonl --pack examples/packs/hello")
+        {
+            transcript, pack,
+        };
+        command.SetAction(parse => Execute(new CommandContext(parse, environment), parse.GetValue(transcript)!, parse.GetValue(pack)));
+        return command;
+    }
+
+    private static int Execute(CommandContext context, string path, string? packPath)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ReachException(ErrorCatalog.TranscriptNotFound, $"No transcript at '{path}'.");
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (packPath is null)
+        {
+            var header = ReadHeader(bytes);
+            var entry = new ReachHome(context.Environment.Home).Find(header.RunId)
+                ?? throw new ReachException(ErrorCatalog.ReplayPackUnknown, $"REACH_HOME has no record of run {header.RunId} ({header.PackName}@{header.PackVersion}).");
+            packPath = entry.PackDir;
+        }
+
+        var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
+        var report = Replayer.Replay(bytes, pack);
+        context.Timing($"replayed {report.Events} events");
+        var divergence = report.Divergence;
+        if (context.Json)
+        {
+            context.WriteJson(w =>
+            {
+                w.WriteBoolean("ok", report.Ok);
+                w.WriteString("fingerprint", report.Fingerprint.ToString());
+                w.WriteString("recorded_fingerprint", report.RecordedFingerprint.ToString());
+                w.WriteString("run_id", report.RunId);
+                w.WriteNumber("events", report.Events);
+                w.WriteNumber("re_executed", report.ReExecuted);
+                w.WriteNumber("fed", report.Fed);
+                if (divergence is not null)
+                {
+                    w.WriteStartObject("divergence");
+                    w.WriteString("code", ErrorCatalog.ReplayDiverged.Code);
+                    w.WriteString("kind", Kind(divergence.Kind));
+                    if (divergence.Seq is { } seq)
+                    {
+                        w.WriteNumber("seq", seq);
+                    }
+
+                    w.WriteString("likely_cause", divergence.LikelyCause);
+                    w.WriteString("recorded", divergence.Recorded);
+                    w.WriteString("replayed", divergence.Replayed);
+                    w.WriteString("recorded_hash", divergence.RecordedHash);
+                    w.WriteString("replayed_hash", divergence.ReplayedHash);
+                    w.WriteEndObject();
+                }
+            });
+        }
+        else if (divergence is null)
+        {
+            context.Line($"[green]replayed[/]     {report.Events} events: identical ({report.ReExecuted} deterministic results re-executed, {report.Fed} recorded results fed)");
+            context.Line($"fingerprint  {report.Fingerprint}");
+        }
+        else
+        {
+            var error = context.Environment.Error;
+            error.WriteLine($"DIVERGED[{ErrorCatalog.ReplayDiverged.Code}]: {Kind(divergence.Kind)}{(divergence.Seq is { } s ? $" at event {s}" : " in the header")}");
+            error.WriteLine($"  likely cause: {divergence.LikelyCause}");
+            error.WriteLine($"  recorded  {divergence.Recorded ?? "(nothing)"}");
+            error.WriteLine($"            {divergence.RecordedHash}");
+            error.WriteLine($"  replayed  {divergence.Replayed ?? "(nothing)"}");
+            error.WriteLine($"            {divergence.ReplayedHash}");
+            error.WriteLine($"  fingerprints: recorded {report.RecordedFingerprint}, replayed {report.Fingerprint}");
+        }
+
+        return report.Ok ? 0 : 1;
+    }
+
+    private static TranscriptHeader ReadHeader(byte[] bytes)
+    {
+        var end = Array.IndexOf(bytes, (byte)'\n');
+        return TranscriptHeader.Parse(end < 0 ? bytes : bytes.AsSpan(0, end));
+    }
+
+    internal static string Kind(DivergenceKind kind) => kind switch
+    {
+        DivergenceKind.HeaderChanged => "header_changed",
+        DivergenceKind.ChangedEvent => "changed_event",
+        DivergenceKind.ExtraEvent => "extra_event",
+        DivergenceKind.MissingEvent => "missing_event",
+        _ => "unconsumed_effect",
+    };
+}

@@ -1,0 +1,215 @@
+using Reach.Core;
+using Reach.Core.Engine;
+using Reach.Core.Packs;
+using Reach.Core.Tools;
+using Reach.Core.Transcripts;
+using Spectre.Console;
+
+namespace Reach.Cli.Commands;
+
+/// <summary><c>reach run &lt;pack&gt;</c>: runs a pack through the gates and writes its transcript.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var pack = new Argument<string>("pack") { Description = "The pack directory (it holds pack.json)" };
+        var input = new Option<string?>("--input", "-i") { Description = "The run's inputs: a JSON object, or @FILE to read one" };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the transcript here instead of REACH_HOME/runs/<run id>.jsonl" };
+        var workspace = new Option<string?>("--workspace") { Description = "The directory file and process tools are confined to (default REACH_HOME/workspaces/<run id>)" };
+        var fsync = new Option<int?>("--fsync-interval") { Description = "Milliseconds between fsyncs of the transcript while the run goes on (default 1000, or REACH_FSYNC_INTERVAL_MS; 0 = every event)" };
+        var command = new Command("run", "Run a pack: every tool call is gated by policy and budget and recorded in a hash-chained transcript.\n\nExample:\n  reach run examples/packs/hello --input '{\"name\":\"Ada\"}'")
+        {
+            pack, input, output, workspace, fsync,
+        };
+        command.SetAction(parse => Execute(new CommandContext(parse, environment), parse.GetValue(pack)!, parse.GetValue(input), parse.GetValue(output), parse.GetValue(workspace), parse.GetValue(fsync)));
+        return command;
+    }
+
+    private static int Execute(CommandContext context, string packPath, string? inputText, string? outPath, string? workspacePath, int? fsyncMs)
+    {
+        var home = new ReachHome(context.Environment.Home);
+        var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
+        var inputs = RunInputs.Resolve(pack.Manifest, RunInputs.ParseText(ReadInputs(inputText)));
+        context.Timing("pack loaded and inputs checked");
+        home.Ensure();
+
+        var interval = fsyncMs ?? (int.TryParse(context.Environment.Get("REACH_FSYNC_INTERVAL_MS"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 1000);
+        string? transcriptPath = null;
+        string? runId = null;
+        var startedAt = DateTimeOffset.UtcNow;
+        var live = context.Human && context.Environment.Interactive;
+        var template = new SessionOptionsTemplate
+        {
+            OpenTranscript = id =>
+            {
+                runId = id;
+                transcriptPath = Path.GetFullPath(outPath ?? home.TranscriptPath(id));
+                return Open(transcriptPath);
+            },
+            Effects = new LiveEffects(() => new Workspace(workspacePath ?? home.WorkspacePath(runId!))),
+            WriterOptions = new TranscriptWriterOptions { FsyncInterval = TimeSpan.FromMilliseconds(Math.Max(0, interval)) },
+            Observer = context.Human ? progress => Render(context, progress, live) : null,
+        };
+
+        if (context.Human)
+        {
+            context.Line($"[bold]reach run[/] {CommandContext.Escape(pack.Manifest.Name)}@{CommandContext.Escape(pack.Manifest.Version)}  [grey]{pack.Manifest.Steps.Count} steps, pack {pack.Digest.ToString()[..19]}…[/]");
+        }
+
+        var result = PackRun.Execute(pack, inputs, template);
+        context.Timing($"run finished ({result.Events} events)");
+        home.Save(new RunIndexEntry
+        {
+            RunId = result.RunId,
+            Pack = pack.Manifest.Name,
+            Version = pack.Manifest.Version,
+            PackDir = pack.Directory,
+            Status = RunSession.StatusText(result.Status),
+            Code = result.Code?.Code,
+            Fingerprint = result.Fingerprint.ToString(),
+            Transcript = transcriptPath!,
+            StartedAt = startedAt.ToString("O", CultureInfo.InvariantCulture),
+            Events = result.Events,
+        });
+
+        if (context.Json)
+        {
+            context.WriteJson(w =>
+            {
+                w.WriteBoolean("ok", result.Status == RunStatus.Succeeded);
+                w.WriteString("run_id", result.RunId);
+                w.WriteString("status", RunSession.StatusText(result.Status));
+                w.WriteString("fingerprint", result.Fingerprint.ToString());
+                w.WriteString("transcript", transcriptPath);
+                w.WriteNumber("events", result.Events);
+                w.WriteString("pack", pack.Manifest.Name);
+                w.WriteString("version", pack.Manifest.Version);
+                if (result.Output is { } value)
+                {
+                    w.WritePropertyName("output");
+                    value.WriteTo(w);
+                }
+
+                if (result.Code is not null)
+                {
+                    w.WriteStartObject("stopped");
+                    w.WriteString("code", result.Code.Code);
+                    w.WriteString("reason", result.Reason);
+                    w.WriteString("step", result.StepId);
+                    if (result.Gate is not null)
+                    {
+                        w.WriteString("gate", result.Gate);
+                    }
+
+                    w.WriteStartArray("rules");
+                    foreach (var rule in result.Rules)
+                    {
+                        w.WriteStringValue(rule);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+            });
+        }
+        else if (context.Human)
+        {
+            Summarize(context, result, transcriptPath!);
+        }
+
+        return result.Status == RunStatus.Succeeded ? 0 : 1;
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        }
+        catch (IOException ex)
+        {
+            throw new ReachException(ErrorCatalog.IoFailed, $"The transcript '{path}' cannot be created: {ex.Message}");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ReachException(ErrorCatalog.IoFailed, $"The transcript '{path}' cannot be created: {ex.Message}");
+        }
+    }
+
+    private static string? ReadInputs(string? text)
+    {
+        if (text is null || !text.StartsWith('@'))
+        {
+            return text;
+        }
+
+        var path = text[1..];
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ReachException(ErrorCatalog.InputsFileNotFound, $"The inputs file '{path}' cannot be read: {ex.Message}");
+        }
+    }
+
+    private static void Render(CommandContext context, RunProgress progress, bool live)
+    {
+        if (!live)
+        {
+            context.Environment.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{progress.Seq,3}] {progress.Type,-16} {progress.Summary}"));
+            return;
+        }
+
+        var step = CommandContext.Escape(progress.StepId);
+        var tool = CommandContext.Escape(progress.Tool);
+        switch (progress.Type)
+        {
+            case EventTypes.ToolResult:
+                context.Console.MarkupLine($"  [green]✓[/] {step,-16} [grey]{tool}[/]");
+                break;
+            case EventTypes.ToolError:
+                context.Console.MarkupLine($"  [red]✗[/] {step,-16} [grey]{tool}[/] [red]{CommandContext.Escape(progress.Summary)}[/]");
+                break;
+            case EventTypes.PolicyDecision or EventTypes.BudgetDecision when progress.Summary.Contains(" deny:", StringComparison.Ordinal):
+                context.Console.MarkupLine($"  [yellow]⊘[/] {step,-16} [grey]{tool}[/] [yellow]{CommandContext.Escape(progress.Summary)}[/]");
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void Summarize(CommandContext context, RunResult result, string transcriptPath)
+    {
+        var status = result.Status switch
+        {
+            RunStatus.Succeeded => "[green]succeeded[/]",
+            RunStatus.Denied => "[yellow]denied[/]",
+            _ => "[red]failed[/]",
+        };
+        context.Line($"status       {status}");
+        if (result.Code is not null)
+        {
+            context.Line($"stopped at   step [bold]{CommandContext.Escape(result.StepId)}[/] by {CommandContext.Escape(result.Gate ?? "the tool")}: {CommandContext.Escape(result.Code.Code)}");
+            if (result.Rules.Count > 0)
+            {
+                context.Line($"rule         {CommandContext.Escape(string.Join(", ", result.Rules))}");
+            }
+
+            context.Line($"reason       {CommandContext.Escape(result.Reason)}");
+        }
+
+        if (result.Output is { } output && result.Status == RunStatus.Succeeded)
+        {
+            var text = output.ValueKind == JsonValueKind.String ? output.GetString()! : output.GetRawText();
+            context.Line($"output       {CommandContext.Escape(text.Length > 200 ? text[..200] + "…" : text)}");
+        }
+
+        context.Line($"run id       {result.RunId}");
+        context.Line($"fingerprint  {result.Fingerprint}");
+        context.Line($"transcript   {CommandContext.Escape(transcriptPath)}  [grey]({result.Events} events)[/]");
+        context.Line($"[grey]next: reach verify {CommandContext.Escape(transcriptPath)}[/]");
+    }
+}

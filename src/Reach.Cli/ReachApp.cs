@@ -1,0 +1,128 @@
+using Reach.Cli.Commands;
+
+namespace Reach.Cli;
+
+/// <summary>Builds the <c>reach</c> command tree and runs one invocation; maps errors to exit codes.</summary>
+internal static class ReachApp
+{
+    public static int Run(string[] args, CliEnvironment environment)
+    {
+        var root = Build(environment);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var message = string.Join("; ", parse.Errors.Select(e => e.Message));
+            var context = new CommandContext(parse, environment);
+            return Fail(context, new ReachException(ErrorCatalog.Usage, message));
+        }
+
+        CommandContext? current = null;
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = environment.Output, Error = environment.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (ReachException ex)
+        {
+            current ??= new CommandContext(parse, environment);
+            return Fail(current, ex);
+        }
+#pragma warning disable CA1031 // The last line of defence: an internal error becomes exit 70, never an unhandled crash.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            current ??= new CommandContext(parse, environment);
+            return Internal(current, ex);
+        }
+    }
+
+    internal static RootCommand Build(CliEnvironment environment)
+    {
+        var root = new RootCommand("Reach: every tool call of an agent declared, gated, recorded and provable.\n\nExamples:\n  reach run examples/packs/hello\n  reach verify ~/.reach/runs/<run id>.jsonl\n  reach replay ~/.reach/runs/<run id>.jsonl");
+        root.Options.Add(GlobalOptions.Json);
+        root.Options.Add(GlobalOptions.Quiet);
+        root.Options.Add(GlobalOptions.Verbose);
+        root.Options.Add(GlobalOptions.NoColor);
+        root.Subcommands.Add(RunCommand.Create(environment));
+        root.Subcommands.Add(RunsCommand.Create(environment));
+        root.Subcommands.Add(VerifyCommand.Create(environment));
+        root.Subcommands.Add(ReplayCommand.Create(environment));
+        root.Subcommands.Add(CanonicalizeCommand.Create(environment));
+        root.Subcommands.Add(VersionCommand.Create(environment));
+        root.Subcommands.Add(DoctorCommand.Create(environment));
+        return root;
+    }
+
+    /// <summary>Renders an expected failure (no stack trace) and returns its exit code.</summary>
+    public static int Fail(CommandContext context, ReachException error)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(w =>
+            {
+                w.WriteBoolean("ok", false);
+                WriteError(w, error.Error, error.Message, error.Details);
+            });
+        }
+        else
+        {
+            context.Environment.Error.WriteLine($"error[{error.Code}]: {error.Message}");
+            context.Environment.Error.WriteLine($"  fix: {error.Error.Fix}");
+        }
+
+        return error.Error.ExitCode;
+    }
+
+    public static void WriteError(Utf8JsonWriter w, ErrorCode code, string message, IReadOnlyDictionary<string, object?>? details = null)
+    {
+        w.WriteStartObject("error");
+        w.WriteString("code", code.Code);
+        w.WriteString("message", message);
+        w.WriteString("fix", code.Fix);
+        if (details is { Count: > 0 })
+        {
+            w.WriteStartObject("details");
+            foreach (var (key, value) in details.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                switch (value)
+                {
+                    case null:
+                        w.WriteNull(key);
+                        break;
+                    case int i:
+                        w.WriteNumber(key, i);
+                        break;
+                    case long l:
+                        w.WriteNumber(key, l);
+                        break;
+                    default:
+                        w.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+                        break;
+                }
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static int Internal(CommandContext context, Exception ex)
+    {
+        var message = $"An internal error: {ex.GetType().Name}: {ex.Message}";
+        if (context.Json)
+        {
+            context.WriteJson(w =>
+            {
+                w.WriteBoolean("ok", false);
+                WriteError(w, ErrorCatalog.Internal, message);
+            });
+        }
+        else
+        {
+            context.Environment.Error.WriteLine($"error[{ErrorCatalog.Internal.Code}]: {message}");
+            context.Environment.Error.WriteLine(context.Verbose ? ex.ToString() : $"  fix: {ErrorCatalog.Internal.Fix}");
+        }
+
+        return ErrorCatalog.Internal.ExitCode;
+    }
+}
