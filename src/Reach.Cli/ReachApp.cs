@@ -8,7 +8,8 @@ internal static class ReachApp
     public static int Run(string[] args, CliEnvironment environment)
     {
         var root = Build(environment);
-        var parse = root.Parse(args);
+        // "@file" is ours (--input @inputs.json), not a System.CommandLine response file.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             var message = string.Join("; ", parse.Errors.Select(e => e.Message));

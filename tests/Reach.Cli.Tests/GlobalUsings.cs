@@ -1,2 +1,3 @@
-global using Xunit;
+global using System.Text.Json;
 global using CsCheck;
+global using Xunit;
