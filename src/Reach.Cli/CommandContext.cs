@@ -50,6 +50,15 @@ internal sealed class CommandContext
         }
     }
 
+    /// <summary>Writes a human line as plain text, never wrapped, so hashes and paths stay whole and copyable.</summary>
+    public void Plain(string text)
+    {
+        if (Human)
+        {
+            Environment.Output.WriteLine(text);
+        }
+    }
+
     public void WriteJson(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();

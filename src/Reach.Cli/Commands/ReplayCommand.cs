@@ -73,7 +73,7 @@ internal static class ReplayCommand
         else if (divergence is null)
         {
             context.Line($"[green]replayed[/]     {report.Events} events: identical ({report.ReExecuted} deterministic results re-executed, {report.Fed} recorded results fed)");
-            context.Line($"fingerprint  {report.Fingerprint}");
+            context.Plain($"fingerprint  {report.Fingerprint}");
         }
         else
         {

@@ -174,7 +174,7 @@ internal static class RunCommand
                 context.Console.MarkupLine($"  [red]✗[/] {step,-16} [grey]{tool}[/] [red]{CommandContext.Escape(progress.Summary)}[/]");
                 break;
             case EventTypes.PolicyDecision or EventTypes.BudgetDecision when progress.Summary.Contains(" deny:", StringComparison.Ordinal):
-                context.Console.MarkupLine($"  [yellow]⊘[/] {step,-16} [grey]{tool}[/] [yellow]{CommandContext.Escape(progress.Summary)}[/]");
+                context.Console.MarkupLine($"  [yellow]⊘[/] {step,-16} [grey]{tool}[/] [yellow]denied[/]");
                 break;
             default:
                 break;
@@ -198,7 +198,7 @@ internal static class RunCommand
                 context.Line($"rule         {CommandContext.Escape(string.Join(", ", result.Rules))}");
             }
 
-            context.Line($"reason       {CommandContext.Escape(result.Reason)}");
+            context.Plain($"reason       {result.Reason}");
         }
 
         if (result.Output is { } output && result.Status == RunStatus.Succeeded)
@@ -207,9 +207,9 @@ internal static class RunCommand
             context.Line($"output       {CommandContext.Escape(text.Length > 200 ? text[..200] + "…" : text)}");
         }
 
-        context.Line($"run id       {result.RunId}");
-        context.Line($"fingerprint  {result.Fingerprint}");
-        context.Line($"transcript   {CommandContext.Escape(transcriptPath)}  [grey]({result.Events} events)[/]");
-        context.Line($"[grey]next: reach verify {CommandContext.Escape(transcriptPath)}[/]");
+        context.Plain($"run id       {result.RunId}");
+        context.Plain($"fingerprint  {result.Fingerprint}");
+        context.Plain($"transcript   {transcriptPath}  ({result.Events} events)");
+        context.Plain($"next: reach verify {transcriptPath}");
     }
 }

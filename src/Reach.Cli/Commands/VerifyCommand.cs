@@ -66,7 +66,7 @@ internal static class VerifyCommand
         else if (failure is null)
         {
             context.Line($"[green]verified[/]     {report.Events} events{(report.Redacted > 0 ? $", {report.Redacted} redacted" : "")}, sealed");
-            context.Line($"fingerprint  {report.Fingerprint}");
+            context.Plain($"fingerprint  {report.Fingerprint}");
             if (report.Header is { } header)
             {
                 context.Line($"run          {header.RunId}  [grey]{CommandContext.Escape(header.PackName)}@{CommandContext.Escape(header.PackVersion)}[/]");
