@@ -47,6 +47,32 @@ public sealed partial class RunSession
         }
     }
 
+    // An output the transcript cannot hold (nested deeper than canonical JSON allows) becomes a recorded tool error.
+    private static bool CanRecord(JsonElement output, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out ReachException? error)
+    {
+        try
+        {
+            // The output sits one level down in the event's data, so check it wrapped the same way.
+            var wrapped = new ArrayBufferWriter<byte>(256);
+            using (var writer = new Utf8JsonWriter(wrapped, new JsonWriterOptions { MaxDepth = 256 }))
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("output");
+                output.WriteTo(writer);
+                writer.WriteEndObject();
+            }
+
+            Json.CanonicalJson.Canonicalize(wrapped.WrittenSpan, new ArrayBufferWriter<byte>(wrapped.WrittenCount));
+            error = null;
+            return true;
+        }
+        catch (ReachException ex)
+        {
+            error = ex;
+            return false;
+        }
+    }
+
     private CallOutcome Denied(string gate, ErrorCode code, string reason, IReadOnlyList<string> rules, PolicyDecision policy) =>
         new() { Status = RunStatus.Denied, Gate = gate, Code = code, Reason = reason, Rules = rules, Policy = policy, Seq = _last.Seq, Hash = _last.Hash };
 

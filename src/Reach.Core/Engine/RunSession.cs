@@ -157,6 +157,11 @@ public sealed partial class RunSession : IDisposable
             ? ToolOutcome.Failure(ErrorCatalog.UnknownTool, $"'{tool}' is not a tool Reach knows.")
             : deterministic ? ExecutePure(implementation, input, declaration) : _options.Effects.Execute(implementation, stepId, input, declaration);
         var effect = deterministic ? "pure" : "recorded";
+        if (outcome.Succeeded && !CanRecord(outcome.Output, out var unrecordable))
+        {
+            outcome = ToolOutcome.Failure(unrecordable.Error, $"{tool} returned an output that cannot be recorded: {unrecordable.Message}");
+        }
+
         if (outcome.Succeeded)
         {
             Append(ToolResultType, EventTypes.ToolResult, stepId, tool, $"{tool} returned", w =>

@@ -9,7 +9,8 @@ namespace Reach.Core.Json;
 /// </summary>
 public sealed class CanonicalFormChecker
 {
-    private const int MaxDepth = 64;
+    // A line wraps its data in one more object: data may nest as deep as the canonicalizer allows (64), the line one deeper.
+    private const int MaxDepth = 65;
     private readonly byte[]?[] _previousKeys = new byte[MaxDepth + 1][];
     private readonly int[] _previousKeyLengths = new int[MaxDepth + 1];
     private readonly ArrayBufferWriter<byte> _scratch = new(256);

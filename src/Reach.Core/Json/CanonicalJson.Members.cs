@@ -12,32 +12,32 @@ public static partial class CanonicalJson
 
     private ref partial struct Tape
     {
-        /// <summary>Writes the canonical form of the whole tape.</summary>
-        public readonly void Write(ref Utf8Output output) => WriteValue(0, ref output);
-
         /// <summary>Sorts the member names of the object just closed, refuses duplicates and records the order.</summary>
         private void CloseObject(int objectIndex, int namesBase)
         {
             var count = _openNameCount - namesBase;
             if (_sortedNameCount + count > _sortedNames.Length)
             {
-                var bigger = ArrayPool<int>.Shared.Rent(Math.Max(_sortedNames.Length * 2, _sortedNameCount + count));
-                _sortedNames.AsSpan(0, _sortedNameCount).CopyTo(bigger);
-                ArrayPool<int>.Shared.Return(_sortedNames);
-                _sortedNames = bigger;
+                Array.Resize(ref _sortedNames, Math.Max(_sortedNames.Length * 2, _sortedNameCount + count));
             }
 
-            var members = _sortedNames.AsSpan(_sortedNameCount, count);
-            _openNames.AsSpan(namesBase, count).CopyTo(members);
+            // The object's names are the top of the open names; they are sorted where they lie.
+            var members = _openNames.AsSpan(namesBase, count);
             Sort(members);
             CheckDuplicates(members);
 
-            ref var token = ref _tokens[objectIndex];
-            token.Payload = _sortedNameCount;
-            token.Length = count;
-            token.Next = _count;
+            var sorted = _sortedNames.AsSpan(_sortedNameCount, count);
+            for (var i = 0; i < count; i++)
+            {
+                sorted[i] = members[i].Token;
+            }
+
+            ref var objectToken = ref _tokens[objectIndex];
+            objectToken.Offset = _sortedNameCount;
+            objectToken.Length = count;
             _sortedNameCount += count;
             _openNameCount = namesBase;
+            CloseContainer(objectIndex);
         }
 
         /// <summary>The unescaped UTF-8 of a string or member name.</summary>
@@ -45,13 +45,28 @@ public static partial class CanonicalJson
         {
             ref readonly var token = ref _tokens[index];
             return token.Escaped
-                ? _scratch.AsSpan((int)token.Payload, token.Next)
+                ? _scratch.AsSpan(token.Offset, token.Next)
                 : _input.Slice(token.Start, token.Length);
         }
 
-        private readonly int Compare(int left, int right) => CompareUtf16Order(Text(left), Text(right));
+        /// <summary>Orders two member names by UTF-16 code units, mostly from their prefixes alone.</summary>
+        private readonly int Compare(in Member left, in Member right)
+        {
+            if (left.Prefix != right.Prefix)
+            {
+                return left.Prefix < right.Prefix ? -1 : 1;
+            }
 
-        private readonly void Sort(Span<int> members)
+            var leftText = Text(left.Token);
+            var rightText = Text(right.Token);
+
+            // Equal zero-padded prefixes of names no longer than 8 bytes: the shorter is a prefix of the other.
+            return leftText.Length <= 8 && rightText.Length <= 8
+                ? leftText.Length - rightText.Length
+                : CompareUtf16Order(leftText, rightText);
+        }
+
+        private readonly void Sort(Span<Member> members)
         {
             if (members.Length <= InsertionSortLimit)
             {
@@ -59,26 +74,25 @@ public static partial class CanonicalJson
                 return;
             }
 
-            var rented = ArrayPool<int>.Shared.Rent(members.Length);
+            var rented = ArrayPool<Member>.Shared.Rent(members.Length);
             try
             {
                 MergeSort(members, rented.AsSpan(0, members.Length));
             }
             finally
             {
-                ArrayPool<int>.Shared.Return(rented);
+                ArrayPool<Member>.Shared.Return(rented);
             }
         }
 
         // Both sorts are stable, so equal names stay in document order and the second one is reported.
-        private readonly void InsertionSort(Span<int> members)
+        private readonly void InsertionSort(Span<Member> members)
         {
             for (var i = 1; i < members.Length; i++)
             {
                 var item = members[i];
-                var text = Text(item);
                 var j = i - 1;
-                while (j >= 0 && CompareUtf16Order(Text(members[j]), text) > 0)
+                while (j >= 0 && Compare(members[j], item) > 0)
                 {
                     members[j + 1] = members[j];
                     j--;
@@ -88,7 +102,7 @@ public static partial class CanonicalJson
             }
         }
 
-        private readonly void MergeSort(Span<int> members, Span<int> temporary)
+        private readonly void MergeSort(Span<Member> members, Span<Member> temporary)
         {
             if (members.Length <= InsertionSortLimit)
             {
@@ -118,14 +132,16 @@ public static partial class CanonicalJson
             temporary[right..members.Length].CopyTo(members[target..]);
         }
 
-        private readonly void CheckDuplicates(ReadOnlySpan<int> sorted)
+        private readonly void CheckDuplicates(ReadOnlySpan<Member> sorted)
         {
             var duplicate = -1;
             for (var i = 1; i < sorted.Length; i++)
             {
-                if (Text(sorted[i - 1]).SequenceEqual(Text(sorted[i])) && (duplicate < 0 || _tokens[sorted[i]].Start < _tokens[duplicate].Start))
+                if (sorted[i - 1].Prefix == sorted[i].Prefix
+                    && Text(sorted[i - 1].Token).SequenceEqual(Text(sorted[i].Token))
+                    && (duplicate < 0 || _tokens[sorted[i].Token].Start < _tokens[duplicate].Start))
                 {
-                    duplicate = sorted[i];
+                    duplicate = sorted[i].Token;
                 }
             }
 
@@ -141,82 +157,6 @@ public static partial class CanonicalJson
                 _tokens[duplicate].Start - 1,
                 $"the key \"{quoted}\" was already used in this object",
                 new Dictionary<string, object?> { ["key"] = key });
-        }
-
-        /// <summary>Writes the value at <paramref name="index"/> and returns the index of the token after it.</summary>
-        private readonly int WriteValue(int index, ref Utf8Output output)
-        {
-            ref readonly var token = ref _tokens[index];
-            switch (token.Kind)
-            {
-                case TokenKind.Null:
-                    output.Write("null"u8);
-                    return index + 1;
-                case TokenKind.True:
-                    output.Write("true"u8);
-                    return index + 1;
-                case TokenKind.False:
-                    output.Write("false"u8);
-                    return index + 1;
-                case TokenKind.Integer:
-                    output.Advance(FormatInteger(token.Payload, output.GetSpan(MaxNumberLength)));
-                    return index + 1;
-                case TokenKind.Number:
-                    output.Advance(FormatNumber(BitConverter.Int64BitsToDouble(token.Payload), output.GetSpan(MaxNumberLength)));
-                    return index + 1;
-                case TokenKind.String:
-                    WriteStringToken(in token, ref output);
-                    return index + 1;
-                case TokenKind.Array:
-                    output.WriteByte((byte)'[');
-                    for (var child = index + 1; child < token.Next;)
-                    {
-                        if (child != index + 1)
-                        {
-                            output.WriteByte((byte)',');
-                        }
-
-                        child = WriteValue(child, ref output);
-                    }
-
-                    output.WriteByte((byte)']');
-                    return token.Next;
-                default:
-                    output.WriteByte((byte)'{');
-                    var members = _sortedNames.AsSpan((int)token.Payload, token.Length);
-                    for (var i = 0; i < members.Length; i++)
-                    {
-                        if (i > 0)
-                        {
-                            output.WriteByte((byte)',');
-                        }
-
-                        WriteStringToken(in _tokens[members[i]], ref output);
-                        output.WriteByte((byte)':');
-                        WriteValue(members[i] + 1, ref output);
-                    }
-
-                    output.WriteByte((byte)'}');
-                    return token.Next;
-            }
-        }
-
-        private readonly void WriteStringToken(in Token token, ref Utf8Output output)
-        {
-            if (token.Escaped)
-            {
-                WriteQuoted(_scratch.AsSpan((int)token.Payload, token.Next), ref output);
-                return;
-            }
-
-            // Raw text without escapes is already canonical: the reader refused control characters in it,
-            // and a quotation mark or reverse solidus could only appear escaped.
-            var raw = _input.Slice(token.Start, token.Length);
-            var span = output.GetSpan(raw.Length + 2);
-            span[0] = (byte)'"';
-            raw.CopyTo(span[1..]);
-            span[raw.Length + 1] = (byte)'"';
-            output.Advance(raw.Length + 2);
         }
     }
 }

@@ -42,6 +42,70 @@ public static partial class CanonicalJson
         ErrorCatalog.JsonNumberOutOfRange,
         string.Create(CultureInfo.InvariantCulture, $"{ErrorCatalog.JsonNumberOutOfRange.Title}: {value} has no JSON form."));
 
+    /// <summary>
+    /// Whether number text is already in ECMAScript's form, so it can be copied without parsing: no exponent,
+    /// at most 21 integer digits, no trailing zero after a point, at most five zeros between "0." and the
+    /// first digit, not zero, and at most 15 significant digits. Any decimal of up to 15 significant digits
+    /// survives the round trip through a double, so those digits are the shortest that identify it.
+    /// </summary>
+    private static bool IsCanonicalNumberText(ReadOnlySpan<byte> text)
+    {
+        var position = text[0] == (byte)'-' ? 1 : 0;
+        var integerStart = position;
+        while (position < text.Length && char.IsAsciiDigit((char)text[position]))
+        {
+            position++;
+        }
+
+        var integerDigits = position - integerStart;
+        if (integerDigits > 21)
+        {
+            return false;
+        }
+
+        var pointAt = -1;
+        if (position < text.Length)
+        {
+            if (text[position] != (byte)'.' || text[^1] == (byte)'0')
+            {
+                return false;
+            }
+
+            pointAt = position;
+            position++;
+            while (position < text.Length && char.IsAsciiDigit((char)text[position]))
+            {
+                position++;
+            }
+
+            if (position < text.Length)
+            {
+                return false;
+            }
+        }
+
+        var digits = text[integerStart..];
+        var first = digits.IndexOfAnyInRange((byte)'1', (byte)'9');
+        if (first < 0)
+        {
+            return false;
+        }
+
+        var last = digits.LastIndexOfAnyInRange((byte)'1', (byte)'9');
+        var significant = last - first + 1;
+        if (pointAt >= 0 && first < pointAt - integerStart && last > pointAt - integerStart)
+        {
+            significant--;
+        }
+
+        if (integerDigits == 1 && digits[0] == (byte)'0' && first - 2 > 5)
+        {
+            return false;
+        }
+
+        return significant <= 15;
+    }
+
     /// <summary>Reads the exponent of .NET's "R" text: a sign and decimal digits, e.g. <c>+23</c> or <c>-07</c>.</summary>
     private static int ParseExponent(ReadOnlySpan<byte> text)
     {

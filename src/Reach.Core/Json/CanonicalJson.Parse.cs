@@ -27,8 +27,8 @@ public static partial class CanonicalJson
         Null,
         False,
         True,
-        Integer,
-        Number,
+        Verbatim,
+        Formatted,
         String,
         Name,
         Array,
@@ -38,16 +38,16 @@ public static partial class CanonicalJson
     /// <summary>One value or member name of the parsed document, in document order.</summary>
     private struct Token
     {
-        /// <summary>Integer: the value. Number: the double's bits. Escaped String/Name: offset of the unescaped UTF-8 in the scratch buffer. Object: start of its sorted member names.</summary>
-        public long Payload;
-
         /// <summary>Byte offset in the input; for strings, just after the opening quote.</summary>
         public int Start;
 
-        /// <summary>String/Name: length of the raw text between the quotes. Object: number of members.</summary>
+        /// <summary>String/Name/Verbatim: length of the raw text (strings: between the quotes). Object: number of members.</summary>
         public int Length;
 
-        /// <summary>Array/Object: index of the token after its last descendant. Escaped String/Name: length of the unescaped UTF-8.</summary>
+        /// <summary>Escaped String/Name, Formatted: offset of the text in the scratch buffer. Object: start of its sorted names.</summary>
+        public int Offset;
+
+        /// <summary>Array/Object: index of the token after its last descendant. Escaped String/Name, Formatted: length of the scratch text.</summary>
         public int Next;
 
         public TokenKind Kind;
@@ -59,53 +59,63 @@ public static partial class CanonicalJson
     /// <summary>
     /// The document as a flat list of tokens, read in one pass that also makes every check (syntax, UTF-8,
     /// surrogates, number range, depth, duplicate keys), so errors come in document order and before any
-    /// output. Each object's member names are sorted when it closes.
+    /// output. Each object's member names are sorted when it closes, numbers are put in their final form,
+    /// and the exact length of the canonical text is counted, so writing needs one span and no checks.
     /// </summary>
     private ref partial struct Tape
     {
         private readonly ReadOnlySpan<byte> _input;
+        private readonly Workspace _workspace;
         private Token[] _tokens;
         private int _count;
-        private int[] _openNames;
+        private Member[] _openNames;
         private int _openNameCount;
         private int[] _sortedNames;
         private int _sortedNameCount;
-        private byte[]? _scratch;
+        private byte[] _scratch;
         private int _scratchUsed;
+        private int _textLength;
+        private int _nonEmptyContainers;
 
         public Tape(ReadOnlySpan<byte> input)
         {
             _input = input;
-            var estimate = Math.Clamp(input.Length / 8, 16, 1 << 20);
-            _tokens = ArrayPool<Token>.Shared.Rent(estimate);
-            _openNames = ArrayPool<int>.Shared.Rent(estimate / 2);
-            _sortedNames = ArrayPool<int>.Shared.Rent(estimate / 2);
+            _workspace = Workspace.Acquire();
+            _tokens = _workspace.Tokens;
+            _openNames = _workspace.OpenNames;
+            _sortedNames = _workspace.SortedNames;
+            _scratch = _workspace.Scratch;
             _count = 0;
             _openNameCount = 0;
             _sortedNameCount = 0;
-            _scratch = null;
             _scratchUsed = 0;
+            _textLength = 0;
+            _nonEmptyContainers = 0;
         }
 
-        public void Dispose()
-        {
-            ArrayPool<Token>.Shared.Return(_tokens);
-            ArrayPool<int>.Shared.Return(_openNames);
-            ArrayPool<int>.Shared.Return(_sortedNames);
-            if (_scratch is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_scratch);
-            }
+        /// <summary>
+        /// The length of the canonical text: the tokens' own text, plus one comma between neighbours, which
+        /// is every value but the first in each non-empty container, i.e. all values but the root, less one
+        /// per non-empty container.
+        /// </summary>
+        public readonly int OutputLength => _textLength + (_count - _sortedNameCount - 1 - _nonEmptyContainers);
 
-            _tokens = [];
-            _openNames = [];
-            _sortedNames = [];
-            _scratch = null;
+        public readonly void Dispose()
+        {
+            _workspace.Tokens = _tokens;
+            _workspace.OpenNames = _openNames;
+            _workspace.SortedNames = _sortedNames;
+            _workspace.Scratch = _scratch;
+            Workspace.Release(_workspace);
         }
 
         public void Read(JsonReaderOptions options)
         {
             var reader = new Utf8JsonReader(_input, options);
+
+            // The reader does not check UTF-8; one vectorized pass over the whole input usually settles it,
+            // and only when it fails are strings checked one by one to find where.
+            var checkStrings = !Utf8.IsValid(_input);
             Span<int> open = stackalloc int[MaxDepth + 1];
             Span<int> namesBase = stackalloc int[MaxDepth + 1];
             var depth = 0;
@@ -122,7 +132,7 @@ public static partial class CanonicalJson
                                 Throw(ErrorCatalog.JsonTooDeep, (int)reader.TokenStartIndex, string.Create(CultureInfo.InvariantCulture, $"more than {MaxDepth} nested arrays and objects"));
                             }
 
-                            open[depth] = Add(reader.TokenType == JsonTokenType.StartObject ? TokenKind.Object : TokenKind.Array, (int)reader.TokenStartIndex);
+                            open[depth] = Add(reader.TokenType == JsonTokenType.StartObject ? TokenKind.Object : TokenKind.Array, (int)reader.TokenStartIndex, 2);
                             namesBase[depth] = _openNameCount;
                             depth++;
                             break;
@@ -132,25 +142,26 @@ public static partial class CanonicalJson
                             break;
                         case JsonTokenType.EndArray:
                             depth--;
-                            _tokens[open[depth]].Next = _count;
+                            CloseContainer(open[depth]);
                             break;
                         case JsonTokenType.PropertyName:
-                            PushName(AddString(ref reader, TokenKind.Name));
+                            PushName(AddString(ref reader, TokenKind.Name, checkStrings));
+                            _textLength++; // the colon
                             break;
                         case JsonTokenType.String:
-                            AddString(ref reader, TokenKind.String);
+                            AddString(ref reader, TokenKind.String, checkStrings);
                             break;
                         case JsonTokenType.Number:
                             AddNumber(ref reader);
                             break;
                         case JsonTokenType.True:
-                            Add(TokenKind.True, (int)reader.TokenStartIndex);
+                            Add(TokenKind.True, (int)reader.TokenStartIndex, 4);
                             break;
                         case JsonTokenType.False:
-                            Add(TokenKind.False, (int)reader.TokenStartIndex);
+                            Add(TokenKind.False, (int)reader.TokenStartIndex, 5);
                             break;
                         case JsonTokenType.Null:
-                            Add(TokenKind.Null, (int)reader.TokenStartIndex);
+                            Add(TokenKind.Null, (int)reader.TokenStartIndex, 4);
                             break;
                         default:
                             break; // comments, only with ElementOptions, which skip them anyway
@@ -163,50 +174,60 @@ public static partial class CanonicalJson
             }
         }
 
-        private int Add(TokenKind kind, int start)
+        private int Add(TokenKind kind, int start, int textLength)
         {
             if (_count == _tokens.Length)
             {
-                var bigger = ArrayPool<Token>.Shared.Rent(_tokens.Length * 2);
-                _tokens.AsSpan(0, _count).CopyTo(bigger);
-                ArrayPool<Token>.Shared.Return(_tokens);
-                _tokens = bigger;
+                Array.Resize(ref _tokens, _tokens.Length * 2);
             }
 
+            _textLength += textLength;
             _tokens[_count] = new Token { Kind = kind, Start = start };
             return _count++;
         }
 
-        private int AddString(ref Utf8JsonReader reader, TokenKind kind)
+        private void CloseContainer(int index)
+        {
+            _tokens[index].Next = _count;
+            if (_count > index + 1)
+            {
+                _nonEmptyContainers++;
+            }
+        }
+
+        private int AddString(ref Utf8JsonReader reader, TokenKind kind, bool checkUtf8)
         {
             var raw = reader.ValueSpan;
             var start = (int)reader.TokenStartIndex + 1;
 
-            // The reader checks escapes and control characters but not UTF-8; escapes are ASCII, so checking
-            // the raw text also covers the unescaped form.
-            if (!Utf8.IsValid(raw))
+            // Escapes are ASCII, so checking the raw text also covers the unescaped form.
+            if (checkUtf8 && !Utf8.IsValid(raw))
             {
                 Throw(ErrorCatalog.JsonInvalid, start + IndexOfInvalidUtf8(raw), "the string is not valid UTF-8");
             }
 
-            var index = Add(kind, start);
-            ref var token = ref _tokens[index];
-            token.Length = raw.Length;
             if (!reader.ValueIsEscaped)
             {
-                return index;
+                // Raw text without escapes is already canonical: the reader refused control characters in
+                // it, and a quotation mark or reverse solidus could only appear escaped.
+                var plain = Add(kind, start, raw.Length + 2);
+                _tokens[plain].Length = raw.Length;
+                return plain;
             }
 
-            // Unescaped text is never longer than its raw form, so one input-sized buffer holds them all.
-            _scratch ??= ArrayPool<byte>.Shared.Rent(_input.Length);
-            var length = Unescape(raw, _scratch.AsSpan(_scratchUsed), out var loneSurrogateAt);
+            // Unescaped text is never longer than its raw form.
+            var destination = ReserveScratch(raw.Length);
+            var length = Unescape(raw, destination, out var loneSurrogateAt);
             if (length < 0)
             {
                 Throw(ErrorCatalog.JsonLoneSurrogate, start + loneSurrogateAt, "the escape is a UTF-16 surrogate that does not form a pair");
             }
 
+            var index = Add(kind, start, EscapedLength(destination[..length]) + 2);
+            ref var token = ref _tokens[index];
+            token.Length = raw.Length;
             token.Escaped = true;
-            token.Payload = _scratchUsed;
+            token.Offset = _scratchUsed;
             token.Next = length;
             _scratchUsed += length;
             return index;
@@ -216,13 +237,17 @@ public static partial class CanonicalJson
         {
             var raw = reader.ValueSpan;
             var start = (int)reader.TokenStartIndex;
-            if (raw.Length <= 16
-                && raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
-                && reader.TryGetInt64(out var integer)
-                && integer is >= -MaxExactInteger and <= MaxExactInteger)
+
+            // Most numbers (integers up to 2^53 other than -0, short decimals) are written as they came.
+            if (IsCanonicalNumberText(raw)
+                || (raw.Length <= 17
+                    && raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
+                    && reader.TryGetInt64(out var integer)
+                    && integer is >= -MaxExactInteger and <= MaxExactInteger
+                    && (integer != 0 || raw[0] != (byte)'-')))
             {
-                var index = Add(TokenKind.Integer, start);
-                _tokens[index].Payload = integer;
+                var verbatim = Add(TokenKind.Verbatim, start, raw.Length);
+                _tokens[verbatim].Length = raw.Length;
                 return;
             }
 
@@ -233,21 +258,33 @@ public static partial class CanonicalJson
                 Throw(ErrorCatalog.JsonNumberOutOfRange, start, "the number is too large for an IEEE 754 double");
             }
 
-            var numberIndex = Add(TokenKind.Number, start);
-            _tokens[numberIndex].Payload = BitConverter.DoubleToInt64Bits(value);
+            var length = FormatNumber(value, ReserveScratch(MaxNumberLength));
+            var index = Add(TokenKind.Formatted, start, length);
+            _tokens[index].Offset = _scratchUsed;
+            _tokens[index].Next = length;
+            _scratchUsed += length;
         }
 
+        /// <summary>Adds a member name to the names of the open objects, with the prefix it will be sorted by.</summary>
         private void PushName(int index)
         {
             if (_openNameCount == _openNames.Length)
             {
-                var bigger = ArrayPool<int>.Shared.Rent(_openNames.Length * 2);
-                _openNames.AsSpan(0, _openNameCount).CopyTo(bigger);
-                ArrayPool<int>.Shared.Return(_openNames);
-                _openNames = bigger;
+                Array.Resize(ref _openNames, _openNames.Length * 2);
             }
 
-            _openNames[_openNameCount++] = index;
+            _openNames[_openNameCount++] = new Member { Prefix = SortPrefix(Text(index)), Token = index };
+        }
+
+        /// <summary>Room for <paramref name="size"/> more bytes at the end of the scratch buffer; offsets stay valid.</summary>
+        private Span<byte> ReserveScratch(int size)
+        {
+            if (_scratch.Length - _scratchUsed < size)
+            {
+                Array.Resize(ref _scratch, Math.Max(_scratch.Length * 2, _scratchUsed + size));
+            }
+
+            return _scratch.AsSpan(_scratchUsed, size);
         }
 
         [DoesNotReturn]

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Unicode;
 using Reach.Core.Errors;
 
@@ -9,7 +10,8 @@ public static partial class CanonicalJson
     private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create(
         "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\"u8);
 
-    private const int TranscodeChunk = 256;
+    /// <summary>Up to this many UTF-8 bytes, <see cref="WriteString"/> transcodes on the stack.</summary>
+    private const int StackTranscodeLimit = 256;
 
     /// <summary>Writes a quoted JSON string, escaped as RFC 8785 says; everything but controls, <c>"</c> and <c>\</c> is literal UTF-8.</summary>
     /// <exception cref="ReachException">REACH-1003 when the text holds a lone surrogate (Details: <c>index</c>); nothing is written then.</exception>
@@ -27,19 +29,23 @@ public static partial class CanonicalJson
             };
         }
 
-        var writer = new Utf8Output(output);
-        writer.WriteByte((byte)'"');
-        Span<byte> chunk = stackalloc byte[TranscodeChunk * 3];
-        while (!value.IsEmpty)
+        var byteCount = Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        var utf8 = byteCount <= StackTranscodeLimit
+            ? stackalloc byte[StackTranscodeLimit]
+            : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
+        try
         {
-            // Stops before a pair that does not fit, so no pair is split across chunks.
-            Utf8.FromUtf16(value, chunk, out var read, out var written, replaceInvalidSequences: false);
-            WriteEscaped(chunk[..written], ref writer);
-            value = value[read..];
+            var written = Encoding.UTF8.GetBytes(value, utf8);
+            WriteQuoted(utf8[..written], output);
         }
-
-        writer.WriteByte((byte)'"');
-        writer.Flush();
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Writes a quoted JSON string from unescaped UTF-8; runs that need no escape are copied as they are.</summary>
@@ -58,64 +64,83 @@ public static partial class CanonicalJson
             };
         }
 
-        var writer = new Utf8Output(output);
-        WriteQuoted(utf8Value, ref writer);
-        writer.Flush();
+        WriteQuoted(utf8Value, output);
     }
 
-    private static void WriteQuoted(scoped ReadOnlySpan<byte> utf8, ref Utf8Output output)
+    private static void WriteQuoted(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
-        output.WriteByte((byte)'"');
-        WriteEscaped(utf8, ref output);
-        output.WriteByte((byte)'"');
+        var length = EscapedLength(utf8) + 2;
+        var span = output.GetSpan(length);
+        span[0] = (byte)'"';
+        Escape(utf8, span[1..]);
+        span[length - 1] = (byte)'"';
+        output.Advance(length);
     }
 
-    private static void WriteEscaped(scoped ReadOnlySpan<byte> utf8, ref Utf8Output output)
+    /// <summary>The length of <paramref name="utf8"/> once escaped: one more byte per short escape, five more per <c>\u00xx</c>.</summary>
+    private static int EscapedLength(ReadOnlySpan<byte> utf8)
     {
+        var length = utf8.Length;
         while (true)
         {
             var next = utf8.IndexOfAny(NeedsEscape);
             if (next < 0)
             {
-                output.Write(utf8);
-                return;
+                return length;
             }
 
-            output.Write(utf8[..next]);
-            WriteEscape(utf8[next], ref output);
+            length += ShortEscape(utf8[next]) != 0 ? 1 : 5;
             utf8 = utf8[(next + 1)..];
         }
     }
 
-    private static void WriteEscape(byte value, ref Utf8Output output)
+    /// <summary>Escapes <paramref name="utf8"/> into <paramref name="destination"/> and returns the bytes written.</summary>
+    private static int Escape(ReadOnlySpan<byte> utf8, Span<byte> destination)
     {
-        var span = output.GetSpan(6);
-        span[0] = (byte)'\\';
-        var shortForm = value switch
+        var written = 0;
+        while (true)
         {
-            (byte)'"' => (byte)'"',
-            (byte)'\\' => (byte)'\\',
-            0x08 => (byte)'b',
-            0x09 => (byte)'t',
-            0x0A => (byte)'n',
-            0x0C => (byte)'f',
-            0x0D => (byte)'r',
-            _ => (byte)0,
-        };
-        if (shortForm != 0)
-        {
-            span[1] = shortForm;
-            output.Advance(2);
-            return;
-        }
+            var next = utf8.IndexOfAny(NeedsEscape);
+            if (next < 0)
+            {
+                utf8.CopyTo(destination[written..]);
+                return written + utf8.Length;
+            }
 
-        span[1] = (byte)'u';
-        span[2] = (byte)'0';
-        span[3] = (byte)'0';
-        span[4] = "0123456789abcdef"u8[value >> 4];
-        span[5] = "0123456789abcdef"u8[value & 0xF];
-        output.Advance(6);
+            utf8[..next].CopyTo(destination[written..]);
+            written += next;
+            var value = utf8[next];
+            destination[written++] = (byte)'\\';
+            var shortForm = ShortEscape(value);
+            if (shortForm != 0)
+            {
+                destination[written++] = shortForm;
+            }
+            else
+            {
+                destination[written++] = (byte)'u';
+                destination[written++] = (byte)'0';
+                destination[written++] = (byte)'0';
+                destination[written++] = "0123456789abcdef"u8[value >> 4];
+                destination[written++] = "0123456789abcdef"u8[value & 0xF];
+            }
+
+            utf8 = utf8[(next + 1)..];
+        }
     }
+
+    /// <summary>The letter of a two-character escape (<c>\"</c>, <c>\\</c>, <c>\b</c> ...), or 0 when the byte takes <c>\u00xx</c>.</summary>
+    private static byte ShortEscape(byte value) => value switch
+    {
+        (byte)'"' => (byte)'"',
+        (byte)'\\' => (byte)'\\',
+        0x08 => (byte)'b',
+        0x09 => (byte)'t',
+        0x0A => (byte)'n',
+        0x0C => (byte)'f',
+        0x0D => (byte)'r',
+        _ => 0,
+    };
 
     /// <summary>
     /// Decodes the escapes of a JSON string's raw text (between the quotes, already checked by the reader)
@@ -217,6 +242,46 @@ public static partial class CanonicalJson
         }
 
         return a - b;
+    }
+
+    /// <summary>
+    /// The first 8 bytes of a UTF-8 name, big-endian and zero-padded, with lead bytes moved so that numeric
+    /// order is UTF-16 order: F0..F4 (above U+FFFF) become EE..F2 and EE, EF (U+E000..U+FFFF) become F3, F4.
+    /// Only lead bytes reach 0xEE, and at the first difference of two valid names both are lead bytes.
+    /// </summary>
+    private static ulong SortPrefix(ReadOnlySpan<byte> utf8)
+    {
+        ulong prefix = 0;
+        if (utf8.Length >= 8)
+        {
+            prefix = BinaryPrimitives.ReadUInt64BigEndian(utf8);
+        }
+        else
+        {
+            for (var i = 0; i < utf8.Length; i++)
+            {
+                prefix |= (ulong)utf8[i] << (56 - (8 * i));
+            }
+        }
+
+        if ((prefix & 0x8080808080808080) == 0)
+        {
+            return prefix; // ASCII, the usual case
+        }
+
+        ulong mapped = 0;
+        for (var shift = 0; shift < 64; shift += 8)
+        {
+            var b = (prefix >> shift) & 0xFF;
+            if (b >= 0xEE)
+            {
+                b = b >= 0xF0 ? b - 2 : b + 5;
+            }
+
+            mapped |= b << shift;
+        }
+
+        return mapped;
     }
 
     private static int IndexOfLoneSurrogate(ReadOnlySpan<char> value)

@@ -11,9 +11,9 @@ namespace Reach.Core.Json;
 /// <remarks>
 /// Hand-written rather than built on <see cref="Utf8JsonWriter"/>: the writer escapes non-ASCII and
 /// HTML-sensitive characters, prints numbers in .NET's layout and keeps members in input order, and no
-/// package on NuGet implements RFC 8785. The input is read once into a flat token tape (pooled arrays),
-/// every check runs in that pass, and the canonical text is written from the tape; nothing is written
-/// when the input is refused.
+/// package on NuGet implements RFC 8785. The input is read once into a flat token tape (arrays reused per
+/// thread), every check runs in that pass, which also counts the exact output length, and the canonical
+/// text is then written from the tape into one span; nothing is written when the input is refused.
 /// </remarks>
 public static partial class CanonicalJson
 {
@@ -22,46 +22,19 @@ public static partial class CanonicalJson
 
     /// <summary>Parses UTF-8 JSON and returns its canonical form.</summary>
     /// <exception cref="ReachException">REACH-1001..1005 for invalid input, with line and column.</exception>
-    public static byte[] Canonicalize(ReadOnlySpan<byte> utf8Json)
-    {
-        var output = Utf8Output.Pooled(utf8Json.Length + 32);
-        try
-        {
-            CanonicalizeCore(utf8Json, StrictOptions, ref output);
-            return output.ToArray();
-        }
-        finally
-        {
-            output.Dispose();
-        }
-    }
+    public static byte[] Canonicalize(ReadOnlySpan<byte> utf8Json) => ToArray(utf8Json, StrictOptions);
 
     /// <summary>Parses UTF-8 JSON (RFC 8259: no comments, no trailing commas) and writes its canonical form.</summary>
     /// <exception cref="ReachException">REACH-1001..1005 for invalid input, with line and column; nothing is written then.</exception>
     public static void Canonicalize(ReadOnlySpan<byte> utf8Json, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var writer = new Utf8Output(output);
-        CanonicalizeCore(utf8Json, StrictOptions, ref writer);
-        writer.Flush();
+        Write(utf8Json, StrictOptions, output);
     }
 
     /// <summary>Returns the canonical form of an already parsed element.</summary>
     /// <exception cref="ReachException">REACH-1002..1005; line and column count within the element's own text.</exception>
-    public static byte[] Canonicalize(JsonElement element)
-    {
-        var raw = RawText(element);
-        var output = Utf8Output.Pooled(raw.Length + 32);
-        try
-        {
-            CanonicalizeCore(raw, ElementOptions, ref output);
-            return output.ToArray();
-        }
-        finally
-        {
-            output.Dispose();
-        }
-    }
+    public static byte[] Canonicalize(JsonElement element) => ToArray(RawText(element), ElementOptions);
 
     /// <summary>
     /// Writes the canonical form of an already parsed element. <see cref="JsonDocument"/> keeps duplicate keys
@@ -71,10 +44,7 @@ public static partial class CanonicalJson
     public static void WriteElement(JsonElement element, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var raw = RawText(element);
-        var writer = new Utf8Output(output);
-        CanonicalizeCore(raw, ElementOptions, ref writer);
-        writer.Flush();
+        Write(RawText(element), ElementOptions, output);
     }
 
     private static ReadOnlySpan<byte> RawText(JsonElement element)
@@ -89,13 +59,31 @@ public static partial class CanonicalJson
         return JsonMarshal.GetRawUtf8Value(element);
     }
 
-    private static void CanonicalizeCore(ReadOnlySpan<byte> utf8Json, JsonReaderOptions options, ref Utf8Output output)
+    private static byte[] ToArray(ReadOnlySpan<byte> utf8Json, JsonReaderOptions options)
     {
         var tape = new Tape(utf8Json);
         try
         {
             tape.Read(options);
-            tape.Write(ref output);
+            var result = GC.AllocateUninitializedArray<byte>(tape.OutputLength);
+            tape.Write(result);
+            return result;
+        }
+        finally
+        {
+            tape.Dispose();
+        }
+    }
+
+    private static void Write(ReadOnlySpan<byte> utf8Json, JsonReaderOptions options, IBufferWriter<byte> output)
+    {
+        var tape = new Tape(utf8Json);
+        try
+        {
+            tape.Read(options);
+            var length = tape.OutputLength;
+            tape.Write(output.GetSpan(length)[..length]);
+            output.Advance(length);
         }
         finally
         {

@@ -27,7 +27,7 @@ internal ref struct EventLine
     {
         result = default;
         problem = string.Empty;
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 64 });
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 65 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             problem = "the line is not a JSON object";

@@ -64,6 +64,15 @@ public sealed record TranscriptHeader
     /// <exception cref="ReachException">REACH-1101, 1102 or 1103.</exception>
     public static TranscriptHeader Parse(ReadOnlySpan<byte> line)
     {
+        // JsonDocument does not validate UTF-8 inside strings; reading such a string would throw InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(line))
+        {
+            throw new ReachException(ErrorCatalog.TranscriptNotJsonLines, "Line 1 is not JSON: it is not valid UTF-8.")
+            {
+                Details = new Dictionary<string, object?> { ["line"] = 1 },
+            };
+        }
+
         JsonDocument document;
         try
         {

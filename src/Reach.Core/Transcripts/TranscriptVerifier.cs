@@ -126,13 +126,9 @@ public static class TranscriptVerifier
                 return Fail(header, seq, redacted, merkle, new VerificationFailure(ErrorCatalog.ChainBroken, $"Event {seq} (line {lineNumber}) does not link to {(seq == 0 ? "the header" : $"event {seq - 1}")}.", lineNumber, seq, previous.ToString(), ev.Prev.ToString()));
             }
 
-            if (ev.Redacted)
+            if (!ev.Redacted)
             {
-                redacted++;
-            }
-            else
-            {
-                Convert.FromHexString(Encoding.ASCII.GetString(ev.SaltHex), salt, out _, out _);
+                Convert.FromHexString(ev.SaltHex, salt, out _, out _);
                 dataHash.AppendData(salt);
                 dataHash.AppendData(ev.Data);
                 dataHash.GetHashAndReset(digest);
@@ -147,6 +143,11 @@ public static class TranscriptVerifier
             if (hash != ev.Hash)
             {
                 return Fail(header, seq, redacted, merkle, new VerificationFailure(ErrorCatalog.EventHashMismatch, $"Event {seq} (line {lineNumber}): its hash does not match its content.", lineNumber, seq, hash.ToString(), ev.Hash.ToString()));
+            }
+
+            if (ev.Redacted)
+            {
+                redacted++;
             }
 
             merkle.AddDigestLeaf(hash);

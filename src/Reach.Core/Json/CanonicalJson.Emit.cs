@@ -1,0 +1,93 @@
+namespace Reach.Core.Json;
+
+public static partial class CanonicalJson
+{
+    private ref partial struct Tape
+    {
+        /// <summary>Writes the canonical text into exactly <see cref="OutputLength"/> bytes.</summary>
+        public readonly void Write(Span<byte> destination)
+        {
+            var position = 0;
+            WriteValue(0, destination, ref position);
+        }
+
+        /// <summary>Writes the value at <paramref name="index"/> and returns the index of the token after it.</summary>
+        private readonly int WriteValue(int index, Span<byte> destination, ref int position)
+        {
+            ref readonly var token = ref _tokens[index];
+            switch (token.Kind)
+            {
+                case TokenKind.Null:
+                    "null"u8.CopyTo(destination[position..]);
+                    position += 4;
+                    return index + 1;
+                case TokenKind.True:
+                    "true"u8.CopyTo(destination[position..]);
+                    position += 4;
+                    return index + 1;
+                case TokenKind.False:
+                    "false"u8.CopyTo(destination[position..]);
+                    position += 5;
+                    return index + 1;
+                case TokenKind.Verbatim:
+                    _input.Slice(token.Start, token.Length).CopyTo(destination[position..]);
+                    position += token.Length;
+                    return index + 1;
+                case TokenKind.Formatted:
+                    _scratch.AsSpan(token.Offset, token.Next).CopyTo(destination[position..]);
+                    position += token.Next;
+                    return index + 1;
+                case TokenKind.String:
+                    WriteString(in token, destination, ref position);
+                    return index + 1;
+                case TokenKind.Array:
+                    destination[position++] = (byte)'[';
+                    for (var child = index + 1; child < token.Next;)
+                    {
+                        if (child != index + 1)
+                        {
+                            destination[position++] = (byte)',';
+                        }
+
+                        child = WriteValue(child, destination, ref position);
+                    }
+
+                    destination[position++] = (byte)']';
+                    return token.Next;
+                default:
+                    destination[position++] = (byte)'{';
+                    var names = _sortedNames.AsSpan(token.Offset, token.Length);
+                    for (var i = 0; i < names.Length; i++)
+                    {
+                        if (i > 0)
+                        {
+                            destination[position++] = (byte)',';
+                        }
+
+                        WriteString(in _tokens[names[i]], destination, ref position);
+                        destination[position++] = (byte)':';
+                        WriteValue(names[i] + 1, destination, ref position);
+                    }
+
+                    destination[position++] = (byte)'}';
+                    return token.Next;
+            }
+        }
+
+        private readonly void WriteString(in Token token, Span<byte> destination, ref int position)
+        {
+            destination[position++] = (byte)'"';
+            if (token.Escaped)
+            {
+                position += Escape(_scratch.AsSpan(token.Offset, token.Next), destination[position..]);
+            }
+            else
+            {
+                _input.Slice(token.Start, token.Length).CopyTo(destination[position..]);
+                position += token.Length;
+            }
+
+            destination[position++] = (byte)'"';
+        }
+    }
+}
