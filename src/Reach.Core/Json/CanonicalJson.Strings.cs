@@ -10,7 +10,7 @@ public static partial class CanonicalJson
     private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create(
         "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\"u8);
 
-    /// <summary>Up to this many UTF-8 bytes, <see cref="WriteString"/> transcodes on the stack.</summary>
+    /// <summary>Up to this many UTF-8 bytes, <see cref="WriteString"/> escapes from a copy on the stack.</summary>
     private const int StackTranscodeLimit = 256;
 
     /// <summary>Writes a quoted JSON string, escaped as RFC 8785 says; everything but controls, <c>"</c> and <c>\</c> is literal UTF-8.</summary>
@@ -29,15 +29,27 @@ public static partial class CanonicalJson
             };
         }
 
+        // Transcode straight into the output; most strings need no escape and are done then.
         var byteCount = Encoding.UTF8.GetByteCount(value);
+        var span = output.GetSpan(byteCount + 2);
+        var utf8 = span.Slice(1, Encoding.UTF8.GetBytes(value, span[1..]));
+        if (utf8.IndexOfAny(NeedsEscape) < 0)
+        {
+            span[0] = (byte)'"';
+            span[utf8.Length + 1] = (byte)'"';
+            output.Advance(utf8.Length + 2);
+            return;
+        }
+
+        // The escaped text is longer, so it is written again from a copy.
         byte[]? rented = null;
-        var utf8 = byteCount <= StackTranscodeLimit
+        var copy = utf8.Length <= StackTranscodeLimit
             ? stackalloc byte[StackTranscodeLimit]
-            : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
+            : (rented = ArrayPool<byte>.Shared.Rent(utf8.Length));
         try
         {
-            var written = Encoding.UTF8.GetBytes(value, utf8);
-            WriteQuoted(utf8[..written], output);
+            utf8.CopyTo(copy);
+            WriteQuoted(copy[..utf8.Length], output);
         }
         finally
         {

@@ -12,7 +12,7 @@ namespace Reach.Core.Tests.Json;
 public sealed class CanonicalJsonNodeTests
 {
     private const int DocumentCount = 1500;
-    private const string InstallHint = "Run `npm ci --prefix tests/node` (with Node.js on PATH) before the tests; .ci/run does.";
+    private const string InstallHint = "Install it with `npm ci --prefix tests/node` (Node.js must be on PATH) before running the tests.";
 
     // Fixed cases that a random generator reaches rarely.
     private static readonly string[] EdgeCases =
