@@ -4,10 +4,26 @@ namespace Reach.Cli.Tests;
 
 public class ErrorCodesDocumentTests
 {
+    private const string Header = "| code | kind | exit | what went wrong | fix |";
+
     [Fact]
     public void The_error_codes_document_lists_exactly_the_catalogue()
     {
-        var lines = File.ReadAllLines(Path.Combine(ReachProcess.RepoRoot, "docs", "ERROR_CODES.md"));
+        var path = Path.Combine(ReachProcess.RepoRoot, "docs", "ERROR_CODES.md");
+        if (Environment.GetEnvironmentVariable("REACH_UPDATE_DOCS") == "1")
+        {
+            // Regenerates the table from the catalogue; the prose above the table is kept.
+            var text = File.ReadAllText(path);
+            var table = new System.Text.StringBuilder(Header + "\n|---|---|---|---|---|\n");
+            foreach (var e in ErrorCatalog.All)
+            {
+                table.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {e.Code} | {e.Kind.ToString().ToLowerInvariant()} | {e.ExitCode} | {e.Title} | {e.Fix.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
+            }
+
+            File.WriteAllText(path, text[..text.IndexOf(Header, StringComparison.Ordinal)] + table);
+        }
+
+        var lines = File.ReadAllLines(path);
         var documented = new List<string>();
         foreach (var line in lines)
         {

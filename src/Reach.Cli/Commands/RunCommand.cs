@@ -204,7 +204,7 @@ internal static class RunCommand
         if (result.Output is { } output && result.Status == RunStatus.Succeeded)
         {
             var text = output.ValueKind == JsonValueKind.String ? output.GetString()! : output.GetRawText();
-            context.Line($"output       {CommandContext.Escape(text.Length > 200 ? text[..200] + "…" : text)}");
+            context.Plain($"output       {(text.Length > 200 ? text[..200] + "…" : text)}");
         }
 
         context.Plain($"run id       {result.RunId}");

@@ -5,14 +5,17 @@ namespace Reach.Core.Errors;
 /// 2100 run inputs, 2200 gates and tools at run time, 9000 the host and its environment.
 /// <c>docs/ERROR_CODES.md</c> lists the same entries; a test keeps the two equal.
 /// </summary>
-public static class ErrorCatalog
+public static partial class ErrorCatalog
 {
-    private static readonly List<ErrorCode> Entries = [];
+    // Created on first use: the entries of each area live in their own partial file (ErrorCatalog.Area.cs), and the
+    // order in which partial files' field initializers run is not specified.
+    private static List<ErrorCode>? _entries;
+    private static List<ErrorCode>? _all;
 
     private static ErrorCode Define(string code, ErrorKind kind, string title, string fix)
     {
         var entry = new ErrorCode(code, kind, title, fix);
-        Entries.Add(entry);
+        (_entries ??= []).Add(entry);
         return entry;
     }
 
@@ -151,12 +154,12 @@ public static class ErrorCatalog
     public static readonly ErrorCode Internal = Define("REACH-9070", ErrorKind.Internal, "An unexpected internal error", "Run again with --verbose and report the trace.");
 
     /// <summary>Every entry, in code order.</summary>
-    public static IReadOnlyList<ErrorCode> All => Entries;
+    public static IReadOnlyList<ErrorCode> All => _all ??= Sorted();
 
     /// <summary>Finds an entry by its code.</summary>
     public static ErrorCode? Find(string code)
     {
-        foreach (var entry in Entries)
+        foreach (var entry in All)
         {
             if (entry.Code == code)
             {
@@ -165,5 +168,13 @@ public static class ErrorCatalog
         }
 
         return null;
+    }
+
+    private static List<ErrorCode> Sorted()
+    {
+        // Called only from outside the class, after the static constructor ran every partial file's initializers.
+        var sorted = new List<ErrorCode>(_entries!);
+        sorted.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
+        return sorted;
     }
 }

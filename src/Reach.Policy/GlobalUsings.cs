@@ -1,0 +1,5 @@
+global using System.Buffers;
+global using System.Globalization;
+global using System.Text;
+global using System.Text.Json;
+global using Reach.Core.Errors;

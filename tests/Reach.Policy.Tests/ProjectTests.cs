@@ -1,0 +1,10 @@
+namespace Reach.Policy.Tests;
+
+public class ProjectTests
+{
+    [Fact]
+    public void Schema_id_names_the_schema_file()
+    {
+        Assert.EndsWith(".schema.json", Reach.Policy.PolicyInfo.SchemaId, StringComparison.Ordinal);
+    }
+}
