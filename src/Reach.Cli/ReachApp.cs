@@ -50,6 +50,7 @@ internal static class ReachApp
         root.Subcommands.Add(CanonicalizeCommand.Create(environment));
         root.Subcommands.Add(VersionCommand.Create(environment));
         root.Subcommands.Add(DoctorCommand.Create(environment));
+        root.Subcommands.Add(PackCommand.Create(environment));
         return root;
     }
 

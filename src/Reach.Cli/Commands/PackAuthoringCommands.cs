@@ -1,0 +1,11 @@
+namespace Reach.Cli.Commands;
+
+/// <summary><c>reach pack validate</c> and <c>reach pack init</c>.</summary>
+internal static class PackAuthoringCommands
+{
+    public static void Add(Command pack, CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        _ = environment;
+    }
+}
