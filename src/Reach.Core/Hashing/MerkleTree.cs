@@ -7,21 +7,7 @@ namespace Reach.Core.Hashing;
 public static class MerkleTree
 {
     /// <summary>The hash of a leaf holding <paramref name="data"/>.</summary>
-    public static Sha256Digest LeafHash(ReadOnlySpan<byte> data)
-    {
-        var length = data.Length + 1;
-        byte[]? rented = null;
-        var buffer = length <= 256 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
-        buffer[0] = 0x00;
-        data.CopyTo(buffer[1..]);
-        var digest = Sha256Digest.Compute(buffer);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return digest;
-    }
+    public static Sha256Digest LeafHash(ReadOnlySpan<byte> data) => Sha256Digest.Compute([0x00], data);
 
     /// <summary>The hash of an interior node.</summary>
     public static Sha256Digest NodeHash(Sha256Digest left, Sha256Digest right)

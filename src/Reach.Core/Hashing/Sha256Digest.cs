@@ -16,6 +16,8 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>
     /// <summary>The length of the text form.</summary>
     public const int TextLength = 7 + 64;
 
+    private static readonly SearchValues<byte> LowerHexDigits = SearchValues.Create("0123456789abcdef"u8);
+
     private readonly ulong _a;
     private readonly ulong _b;
     private readonly ulong _c;
@@ -45,12 +47,20 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>
     public static Sha256Digest Compute(ReadOnlySpan<byte> data)
     {
         Span<byte> hash = stackalloc byte[Size];
-        SHA256.HashData(data, hash);
+        Sha256.Hash(data, hash);
+        return new Sha256Digest(hash);
+    }
+
+    /// <summary>Hashes <paramref name="first"/> ‖ <paramref name="second"/>.</summary>
+    public static Sha256Digest Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        Span<byte> hash = stackalloc byte[Size];
+        Sha256.Hash(first, second, hash);
         return new Sha256Digest(hash);
     }
 
     /// <summary>The digest of no bytes.</summary>
-    public static Sha256Digest Empty { get; } = Compute([]);
+    public static Sha256Digest Empty { get; } = FromBytes(SHA256.HashData(ReadOnlySpan<byte>.Empty));
 
     /// <summary>Copies the 32 bytes into <paramref name="destination"/>.</summary>
     public void CopyTo(Span<byte> destination)
@@ -111,18 +121,25 @@ public readonly struct Sha256Digest : IEquatable<Sha256Digest>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out Sha256Digest digest)
     {
         digest = default;
-        if (utf8.Length != TextLength)
+        if (utf8.Length != TextLength || !utf8.StartsWith("sha256:"u8))
         {
             return false;
         }
 
-        Span<char> chars = stackalloc char[TextLength];
-        for (var i = 0; i < TextLength; i++)
+        var hex = utf8[7..];
+        if (hex.ContainsAnyExcept(LowerHexDigits))
         {
-            chars[i] = (char)utf8[i];
+            return false;
         }
 
-        return TryParse(chars, out digest);
+        Span<byte> bytes = stackalloc byte[Size];
+        if (Convert.FromHexString(hex, bytes, out _, out var written) != OperationStatus.Done || written != Size)
+        {
+            return false;
+        }
+
+        digest = new Sha256Digest(bytes);
+        return true;
     }
 
     /// <summary>Parses the text form or throws <see cref="FormatException"/>.</summary>

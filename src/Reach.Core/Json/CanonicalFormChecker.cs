@@ -5,54 +5,81 @@ namespace Reach.Core.Json;
 /// <summary>
 /// Decides in one pass, without re-encoding the document, whether UTF-8 bytes are already in RFC 8785 form:
 /// no whitespace, members sorted by UTF-16 code units, canonical string escapes and number forms.
-/// Verifiers use it so that a changed byte can never hide behind an equivalent spelling.
+/// Verifiers use it so that a changed byte can never hide behind an equivalent spelling. While it checks, it notes
+/// where each top-level member's name and value lie, so a caller can read them without parsing the line again.
 /// </summary>
 public sealed class CanonicalFormChecker
 {
-    // A line wraps its data in one more object: data may nest as deep as the canonicalizer allows (64), the line one deeper.
+    // A transcript line wraps its data in one more object: data may nest as deep as the canonicalizer allows (64),
+    // the line one deeper.
     private const int MaxDepth = 65;
-    private readonly byte[]?[] _previousKeys = new byte[MaxDepth + 1][];
-    private readonly int[] _previousKeyLengths = new int[MaxDepth + 1];
+    private const int MaxTopLevelMembers = 16;
+
+    private readonly int[] _keyStart = new int[MaxDepth + 1];
+    private readonly int[] _keyLength = new int[MaxDepth + 1];
+    private readonly bool[] _keyEscaped = new bool[MaxDepth + 1];
+    private readonly JsonMember[] _members = new JsonMember[MaxTopLevelMembers];
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
-    private byte[] _unescaped = new byte[256];
+    private int _memberCount;
+    private bool _membersOverflowed;
+
+    /// <summary>
+    /// The top-level members of the object last found canonical, in order; empty when it was not an object or had
+    /// more than 16 members.
+    /// </summary>
+    public ReadOnlySpan<JsonMember> TopLevelMembers => _membersOverflowed ? [] : _members.AsSpan(0, _memberCount);
 
     /// <summary>True when <paramref name="json"/> is one JSON value in canonical form and nothing else.</summary>
     public bool IsCanonical(ReadOnlySpan<byte> json)
     {
+        _memberCount = 0;
+        _membersOverflowed = false;
+        if (!Utf8.IsValid(json))
+        {
+            return false;
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         long previousEnd = 0;
+        var valueStart = -1;
         try
         {
             while (reader.Read())
             {
-                var start = reader.TokenStartIndex;
+                var start = (int)reader.TokenStartIndex;
                 var gap = start - previousEnd;
                 if (gap > 1 || (gap == 1 && json[(int)previousEnd] is not ((byte)',' or (byte)':')))
                 {
                     return false;
                 }
 
+                var depth = reader.CurrentDepth;
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
-                        _previousKeyLengths[reader.CurrentDepth + 1] = -1;
+                        _keyLength[depth + 1] = -1;
                         break;
                     case JsonTokenType.PropertyName:
-                        if (!CheckString(ref reader, json, out var key) || !KeyFollowsPrevious(reader.CurrentDepth, key))
+                        if ((reader.ValueIsEscaped && !EscapesAreCanonical(reader.ValueSpan)) || !KeyFollowsPrevious(json, depth, start + 1, reader.ValueSpan.Length, reader.ValueIsEscaped))
                         {
                             return false;
                         }
 
+                        if (depth == 1)
+                        {
+                            BeginMember(start + 1, reader.ValueSpan.Length);
+                        }
+
                         break;
                     case JsonTokenType.String:
-                        if (!CheckString(ref reader, json, out _))
+                        if (reader.ValueIsEscaped && !EscapesAreCanonical(reader.ValueSpan))
                         {
                             return false;
                         }
 
                         break;
                     case JsonTokenType.Number:
-                        if (!CheckNumber(ref reader))
+                        if (!NumberIsCanonical(ref reader))
                         {
                             return false;
                         }
@@ -63,6 +90,17 @@ public sealed class CanonicalFormChecker
                 }
 
                 previousEnd = reader.BytesConsumed;
+                if (depth == 1 && reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        valueStart = start;
+                    }
+                    else
+                    {
+                        EndMember(reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray ? valueStart : start, (int)previousEnd);
+                    }
+                }
             }
 
             return previousEnd == json.Length && reader.TokenType != JsonTokenType.None;
@@ -73,63 +111,114 @@ public sealed class CanonicalFormChecker
         }
     }
 
-    private bool CheckString(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out ReadOnlySpan<byte> value)
+    private void BeginMember(int nameStart, int nameLength)
     {
-        if (!reader.ValueIsEscaped)
+        if (_memberCount == MaxTopLevelMembers)
         {
-            value = reader.ValueSpan;
-            return Utf8.IsValid(value);
+            _membersOverflowed = true;
+            return;
         }
 
-        if (_unescaped.Length < reader.ValueSpan.Length)
-        {
-            _unescaped = new byte[Math.Max(reader.ValueSpan.Length, _unescaped.Length * 2)];
-        }
-
-        int length;
-        try
-        {
-            length = reader.CopyString(_unescaped);
-        }
-        catch (InvalidOperationException)
-        {
-            value = default;
-            return false;
-        }
-
-        value = _unescaped.AsSpan(0, length);
-        if (!Utf8.IsValid(value))
-        {
-            return false;
-        }
-
-        _scratch.ResetWrittenCount();
-        CanonicalJson.WriteUtf8String(value, _scratch);
-        var raw = json.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2);
-        return _scratch.WrittenSpan.SequenceEqual(raw);
+        _members[_memberCount] = new JsonMember(nameStart, nameLength, 0, 0);
     }
 
-    private bool KeyFollowsPrevious(int depth, ReadOnlySpan<byte> key)
+    private void EndMember(int valueStart, int valueEnd)
     {
-        var previousLength = _previousKeyLengths[depth];
-        if (previousLength >= 0 && CompareUtf16Order(_previousKeys[depth].AsSpan(0, previousLength), key) >= 0)
+        if (_membersOverflowed)
         {
-            return false;
+            return;
         }
 
-        var slot = _previousKeys[depth];
-        if (slot is null || slot.Length < key.Length)
+        _members[_memberCount] = _members[_memberCount] with { ValueStart = valueStart, ValueLength = valueEnd - valueStart };
+        _memberCount++;
+    }
+
+    // RFC 8785 escapes exactly '"', '\' and the controls below U+0020: \b \t \n \f \r in short form, the others as
+    // \u00xx in lowercase hex. Any other escape is a re-spelling of a character that canonical form writes as it is.
+    private static bool EscapesAreCanonical(ReadOnlySpan<byte> raw)
+    {
+        var i = raw.IndexOf((byte)'\\');
+        while (i >= 0)
         {
-            slot = new byte[Math.Max(32, key.Length)];
-            _previousKeys[depth] = slot;
+            if (i + 1 >= raw.Length)
+            {
+                return false;
+            }
+
+            switch (raw[i + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    i += 2;
+                    break;
+                case (byte)'u':
+                    if (i + 5 >= raw.Length || raw[i + 2] != '0' || raw[i + 3] != '0' || raw[i + 4] is not ((byte)'0' or (byte)'1') || !IsLowerHexDigit(raw[i + 5]))
+                    {
+                        return false;
+                    }
+
+                    var value = (HexValue(raw[i + 4]) << 4) | HexValue(raw[i + 5]);
+                    if (value is 0x08 or 0x09 or 0x0A or 0x0C or 0x0D)
+                    {
+                        return false;
+                    }
+
+                    i += 6;
+                    break;
+                default:
+                    return false;
+            }
+
+            var next = raw[i..].IndexOf((byte)'\\');
+            i = next < 0 ? -1 : i + next;
         }
 
-        key.CopyTo(slot);
-        _previousKeyLengths[depth] = key.Length;
         return true;
     }
 
-    private bool CheckNumber(ref Utf8JsonReader reader)
+    private static bool IsLowerHexDigit(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f');
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : b - 'a' + 10;
+
+    private bool KeyFollowsPrevious(ReadOnlySpan<byte> json, int depth, int start, int length, bool escaped)
+    {
+        var previousLength = _keyLength[depth];
+        if (previousLength >= 0)
+        {
+            var previous = json.Slice(_keyStart[depth], previousLength);
+            var current = json.Slice(start, length);
+            var order = escaped || _keyEscaped[depth]
+                ? string.CompareOrdinal(Unescape(previous, _keyEscaped[depth]), Unescape(current, escaped))
+                : CompareUtf16Order(previous, current);
+            if (order >= 0)
+            {
+                return false;
+            }
+        }
+
+        _keyStart[depth] = start;
+        _keyLength[depth] = length;
+        _keyEscaped[depth] = escaped;
+        return true;
+    }
+
+    // The rare path: a key with escapes is compared in its decoded form.
+    private static string Unescape(ReadOnlySpan<byte> raw, bool escaped)
+    {
+        if (!escaped)
+        {
+            return Encoding.UTF8.GetString(raw);
+        }
+
+        var quoted = new byte[raw.Length + 2];
+        quoted[0] = (byte)'"';
+        raw.CopyTo(quoted.AsSpan(1));
+        quoted[^1] = (byte)'"';
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    private bool NumberIsCanonical(ref Utf8JsonReader reader)
     {
         var raw = reader.ValueSpan;
         if (IsPlainInteger(raw))
@@ -202,3 +291,10 @@ public sealed class CanonicalFormChecker
         return a.CompareTo(b);
     }
 }
+
+/// <summary>Where a top-level member of a checked document lies: its raw (still escaped) name and its value's bytes.</summary>
+/// <param name="NameStart">The offset of the name's first byte (after the quote).</param>
+/// <param name="NameLength">The name's length in bytes, without quotes.</param>
+/// <param name="ValueStart">The offset of the value's first byte.</param>
+/// <param name="ValueLength">The value's length in bytes (a string's quotes included).</param>
+public readonly record struct JsonMember(int NameStart, int NameLength, int ValueStart, int ValueLength);

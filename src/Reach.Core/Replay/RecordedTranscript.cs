@@ -50,6 +50,7 @@ public sealed class RecordedTranscript
         var headerLine = first.ToArray();
         var header = TranscriptHeader.Parse(headerLine);
         var events = new List<RecordedEvent>();
+        var checker = new CanonicalFormChecker();
         TranscriptSeal seal = default;
         while (lines.TryReadLine(out var line, out _))
         {
@@ -63,7 +64,12 @@ public sealed class RecordedTranscript
                 continue;
             }
 
-            if (EventLine.Parse(line, out var ev, out var problem) != EventLine.Kind.Event)
+            if (!checker.IsCanonical(line))
+            {
+                throw new ReachException(ErrorCatalog.EventMalformed, $"Line {lines.LineNumber} is not in canonical form.");
+            }
+
+            if (EventLine.Parse(line, checker, out var ev, out var problem) != EventLine.Kind.Event)
             {
                 throw new ReachException(ErrorCatalog.EventMalformed, $"Line {lines.LineNumber}: {problem}.");
             }

@@ -23,6 +23,63 @@ public static class Replayer
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(pack);
+
+        // The cheap read trusts the layout; it is checked by comparing bytes below. Anything unusual (redacted,
+        // unsealed, torn, malformed) is read the slow way, after the verifier has said what is wrong with it.
+        var feed = ReplayFeed.TryRead(transcript) ?? ReplayFeed.FromRecorded(ReadVerified(transcript));
+        var fed = new RecordedEffects(feed.Effects);
+        var output = new MemoryStream(transcript.Length + 1024);
+        var options = new SessionOptionsTemplate
+        {
+            OpenTranscript = _ => output,
+            Effects = fed,
+            Policy = policy ?? DeclaredToolsPolicyGate.Instance,
+            Tools = tools ?? ToolRegistry.BuiltIn,
+            Clock = new RecordedClock(feed.Readings),
+            Random = new RecordedRandom(feed.Randomness),
+        };
+
+        var inputs = feed.Inputs ?? RunInputs.Resolve(pack.Manifest, null);
+        var result = PackRun.Execute(pack, inputs, options);
+        // The session closes the stream when it seals; ToArray still works on a closed MemoryStream.
+        var replayedBytes = output.ToArray();
+        if (replayedBytes.AsSpan().SequenceEqual(transcript))
+        {
+            // Identical bytes: the recording is exactly what this engine writes, so it verifies, and nothing diverged.
+            return new ReplayReport
+            {
+                RunId = feed.Header.RunId,
+                RecordedFingerprint = feed.RecordedFingerprint,
+                Fingerprint = result.Fingerprint,
+                Events = feed.Events,
+                Fed = feed.Effects.Count,
+                ReExecuted = feed.PureResults,
+            };
+        }
+
+        var recorded = ReadVerified(transcript);
+        var replayed = RecordedTranscript.Read(replayedBytes);
+        var divergence = Compare(recorded, replayed, fed);
+        return new ReplayReport
+        {
+            RunId = recorded.Header.RunId,
+            RecordedFingerprint = recorded.Seal.Fingerprint,
+            Fingerprint = result.Fingerprint,
+            Events = recorded.Events.Count,
+            Fed = feed.Effects.Count - fed.Unconsumed,
+            ReExecuted = CountPure(replayed),
+            Divergence = divergence ?? new Divergence
+            {
+                Kind = DivergenceKind.HeaderChanged,
+                LikelyCause = result.Fingerprint == recorded.Seal.Fingerprint
+                    ? "The transcripts differ in bytes the fingerprint does not cover (the seal or the salts)."
+                    : "The fingerprints differ although every event matched.",
+            },
+        };
+    }
+
+    private static RecordedTranscript ReadVerified(byte[] transcript)
+    {
         VerificationReport verification;
         using (var stream = new MemoryStream(transcript, writable: false))
         {
@@ -45,61 +102,7 @@ public static class Replayer
             throw new ReachException(ErrorCatalog.ReplayRedacted, $"{verification.Redacted} of {verification.Events} events are redacted; replay cannot re-execute what it cannot see.");
         }
 
-        var recorded = RecordedTranscript.Read(transcript);
-        var random = new List<byte>(16 + (recorded.Events.Count * TranscriptFormat.SaltSize));
-        random.AddRange(Convert.FromHexString(recorded.Header.RunId));
-        var readings = new List<DateTimeOffset>();
-        var effects = new List<RecordedEvent>();
-        JsonElement inputs = default;
-        foreach (var ev in recorded.Events)
-        {
-            random.AddRange(ev.Salt!);
-            var data = ev.Data!.Value;
-            if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.String)
-            {
-                readings.Add(DateTimeOffset.Parse(at.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
-            }
-
-            if (ev.Type == EventTypes.RunStarted)
-            {
-                inputs = data.GetProperty("inputs");
-            }
-
-            if (ev.Type is EventTypes.ToolResult or EventTypes.ToolError && data.TryGetProperty("effect", out var effect) && effect.GetString() == "recorded")
-            {
-                effects.Add(ev);
-            }
-        }
-
-        var fed = new RecordedEffects(effects);
-        var output = new MemoryStream();
-        var options = new SessionOptionsTemplate
-        {
-            OpenTranscript = _ => output,
-            Effects = fed,
-            Policy = policy ?? DeclaredToolsPolicyGate.Instance,
-            Tools = tools ?? ToolRegistry.BuiltIn,
-            Clock = new RecordedClock(readings),
-            Random = new RecordedRandom([.. random]),
-        };
-
-        var result = PackRun.Execute(pack, inputs.ValueKind == JsonValueKind.Undefined ? RunInputs.Resolve(pack.Manifest, null) : inputs, options);
-        var replayed = RecordedTranscript.Read(output.ToArray());
-        var divergence = Compare(recorded, replayed, fed);
-        return new ReplayReport
-        {
-            RunId = recorded.Header.RunId,
-            RecordedFingerprint = recorded.Seal.Fingerprint,
-            Fingerprint = result.Fingerprint,
-            Events = recorded.Events.Count,
-            Fed = effects.Count - fed.Unconsumed,
-            ReExecuted = CountPure(replayed),
-            Divergence = divergence ?? (result.Fingerprint == recorded.Seal.Fingerprint ? null : new Divergence
-            {
-                Kind = DivergenceKind.HeaderChanged,
-                LikelyCause = "The fingerprints differ although every event matched.",
-            }),
-        };
+        return RecordedTranscript.Read(transcript);
     }
 
     private static Divergence? Compare(RecordedTranscript recorded, RecordedTranscript replayed, RecordedEffects fed)

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using Reach.Core.Hashing;
+using Reach.Core.Json;
 
 namespace Reach.Core.Transcripts;
 
@@ -22,108 +24,101 @@ internal ref struct EventLine
         Seal,
     }
 
-    /// <summary>Reads an event line (already known to be canonical) or tells that it is the seal.</summary>
-    public static Kind Parse(ReadOnlySpan<byte> line, out EventLine result, out string problem)
+    /// <summary>
+    /// Reads an event line that <paramref name="checker"/> has just found canonical, from the member positions it
+    /// noted, or tells that the line is the seal.
+    /// </summary>
+    public static Kind Parse(ReadOnlySpan<byte> line, CanonicalFormChecker checker, out EventLine result, out string problem)
     {
         result = default;
         problem = string.Empty;
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 65 });
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (line.Length == 0 || line[0] != (byte)'{')
         {
             problem = "the line is not a JSON object";
             return Kind.Malformed;
         }
 
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        foreach (var member in checker.TopLevelMembers)
         {
-            var name = reader.ValueSpan;
-            reader.Read();
-            if (name.SequenceEqual("data"u8))
+            var name = line.Slice(member.NameStart, member.NameLength);
+            var value = line.Slice(member.ValueStart, member.ValueLength);
+            var text = value.Length >= 2 && value[0] == (byte)'"' ? value[1..^1] : default;
+            switch (name.Length)
             {
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                result.Data = line[start..(int)reader.BytesConsumed];
-                seen |= 1;
-            }
-            else if (name.SequenceEqual("data_digest"u8))
-            {
-                if (!Digest(ref reader, out result.DataDigest))
-                {
-                    problem = "data_digest is not a sha256 digest";
-                    return Kind.Malformed;
-                }
+                case 4 when name.SequenceEqual("data"u8):
+                    result.Data = value;
+                    seen |= 1;
+                    break;
+                case 11 when name.SequenceEqual("data_digest"u8):
+                    if (!Sha256Digest.TryParse(text, out result.DataDigest))
+                    {
+                        problem = "data_digest is not a sha256 digest";
+                        return Kind.Malformed;
+                    }
 
-                seen |= 2;
-            }
-            else if (name.SequenceEqual("hash"u8))
-            {
-                if (!Digest(ref reader, out result.Hash))
-                {
-                    problem = "hash is not a sha256 digest";
-                    return Kind.Malformed;
-                }
+                    seen |= 2;
+                    break;
+                case 4 when name.SequenceEqual("hash"u8):
+                    if (!Sha256Digest.TryParse(text, out result.Hash))
+                    {
+                        problem = "hash is not a sha256 digest";
+                        return Kind.Malformed;
+                    }
 
-                seen |= 4;
-            }
-            else if (name.SequenceEqual("prev"u8))
-            {
-                if (!Digest(ref reader, out result.Prev))
-                {
-                    problem = "prev is not a sha256 digest";
-                    return Kind.Malformed;
-                }
+                    seen |= 4;
+                    break;
+                case 4 when name.SequenceEqual("prev"u8):
+                    if (!Sha256Digest.TryParse(text, out result.Prev))
+                    {
+                        problem = "prev is not a sha256 digest";
+                        return Kind.Malformed;
+                    }
 
-                seen |= 8;
-            }
-            else if (name.SequenceEqual("redacted"u8))
-            {
-                if (reader.TokenType != JsonTokenType.True)
-                {
-                    problem = "redacted must be true when present";
-                    return Kind.Malformed;
-                }
+                    seen |= 8;
+                    break;
+                case 8 when name.SequenceEqual("redacted"u8):
+                    if (!value.SequenceEqual("true"u8))
+                    {
+                        problem = "redacted must be true when present";
+                        return Kind.Malformed;
+                    }
 
-                result.Redacted = true;
-                seen |= 16;
-            }
-            else if (name.SequenceEqual("salt"u8))
-            {
-                if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length != TranscriptFormat.SaltSize * 2 || !IsLowerHex(reader.ValueSpan))
-                {
-                    problem = "salt is not 32 lowercase hex digits";
-                    return Kind.Malformed;
-                }
+                    result.Redacted = true;
+                    seen |= 16;
+                    break;
+                case 4 when name.SequenceEqual("salt"u8):
+                    if (text.Length != TranscriptFormat.SaltSize * 2 || !IsLowerHex(text))
+                    {
+                        problem = "salt is not 32 lowercase hex digits";
+                        return Kind.Malformed;
+                    }
 
-                result.SaltHex = reader.ValueSpan;
-                seen |= 32;
-            }
-            else if (name.SequenceEqual("seq"u8))
-            {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out result.Seq) || result.Seq < 0)
-                {
-                    problem = "seq is not a non-negative integer";
-                    return Kind.Malformed;
-                }
+                    result.SaltHex = text;
+                    seen |= 32;
+                    break;
+                case 3 when name.SequenceEqual("seq"u8):
+                    if (!Utf8Parser.TryParse(value, out result.Seq, out var consumed) || consumed != value.Length || result.Seq < 0)
+                    {
+                        problem = "seq is not a non-negative integer";
+                        return Kind.Malformed;
+                    }
 
-                seen |= 64;
-            }
-            else if (name.SequenceEqual("type"u8))
-            {
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    problem = "type is not a string";
-                    return Kind.Malformed;
-                }
+                    seen |= 64;
+                    break;
+                case 4 when name.SequenceEqual("type"u8):
+                    if (value.Length < 2 || value[0] != (byte)'"')
+                    {
+                        problem = "type is not a string";
+                        return Kind.Malformed;
+                    }
 
-                var start = (int)reader.TokenStartIndex;
-                result.TypeToken = line[start..(int)reader.BytesConsumed];
-                seen |= 128;
-            }
-            else
-            {
-                problem = $"unknown field '{Encoding.UTF8.GetString(name)}'";
-                return Kind.Malformed;
+                    result.TypeToken = value;
+                    seen |= 128;
+                    break;
+                default:
+                    problem = $"unknown field '{Encoding.UTF8.GetString(name)}'";
+                    return Kind.Malformed;
             }
         }
 
@@ -145,22 +140,7 @@ internal ref struct EventLine
         return Kind.Event;
     }
 
-    private static bool Digest(ref Utf8JsonReader reader, out Sha256Digest digest)
-    {
-        digest = default;
-        return reader.TokenType == JsonTokenType.String && Sha256Digest.TryParse(reader.ValueSpan, out digest);
-    }
+    private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);
 
-    internal static bool IsLowerHex(ReadOnlySpan<byte> text)
-    {
-        foreach (var b in text)
-        {
-            if (b is not ((>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    internal static bool IsLowerHex(ReadOnlySpan<byte> text) => !text.ContainsAnyExcept(LowerHex);
 }

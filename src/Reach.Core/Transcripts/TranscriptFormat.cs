@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Reach.Core.Hashing;
 using Reach.Core.Json;
 
@@ -25,15 +24,8 @@ public static class TranscriptFormat
     public const int MaxLineBytes = 64 * 1024 * 1024;
 
     /// <summary>Computes <c>SHA-256(salt ‖ canonicalData)</c>.</summary>
-    public static Sha256Digest DataDigest(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> canonicalData)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(salt);
-        hash.AppendData(canonicalData);
-        Span<byte> digest = stackalloc byte[Sha256Digest.Size];
-        hash.GetHashAndReset(digest);
-        return Sha256Digest.FromBytes(digest);
-    }
+    public static Sha256Digest DataDigest(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> canonicalData) =>
+        Sha256Digest.Compute(salt, canonicalData);
 
     /// <summary>Computes an event's hash from the four fields it commits to.</summary>
     /// <param name="seq">The sequence number.</param>

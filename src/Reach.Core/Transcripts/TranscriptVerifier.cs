@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Reach.Core.Errors;
 using Reach.Core.Hashing;
 using Reach.Core.Json;
@@ -28,10 +27,8 @@ public static class TranscriptVerifier
     {
         using var lines = new LineReader(stream, 1 << 20);
         var checker = new CanonicalFormChecker();
-        using var dataHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var merkle = new MerkleTreeBuilder();
         Span<byte> salt = stackalloc byte[TranscriptFormat.SaltSize];
-        Span<byte> digest = stackalloc byte[Sha256Digest.Size];
 
         if (!lines.TryReadLine(out var first, out var firstTerminated))
         {
@@ -110,7 +107,7 @@ public static class TranscriptVerifier
                 continue;
             }
 
-            var kind = EventLine.Parse(line, out var ev, out var problem);
+            var kind = EventLine.Parse(line, checker, out var ev, out var problem);
             if (kind != EventLine.Kind.Event)
             {
                 return Fail(header, seq, redacted, merkle, new VerificationFailure(ErrorCatalog.EventMalformed, $"Line {lineNumber}: {problem}.", lineNumber, seq));
@@ -129,10 +126,7 @@ public static class TranscriptVerifier
             if (!ev.Redacted)
             {
                 Convert.FromHexString(ev.SaltHex, salt, out _, out _);
-                dataHash.AppendData(salt);
-                dataHash.AppendData(ev.Data);
-                dataHash.GetHashAndReset(digest);
-                var dataDigest = Sha256Digest.FromBytes(digest);
+                var dataDigest = Sha256Digest.Compute(salt, ev.Data);
                 if (dataDigest != ev.DataDigest)
                 {
                     return Fail(header, seq, redacted, merkle, new VerificationFailure(ErrorCatalog.DataDigestMismatch, $"Event {seq} (line {lineNumber}): its data does not match its data_digest.", lineNumber, seq, dataDigest.ToString(), ev.DataDigest.ToString()));
