@@ -51,6 +51,9 @@ internal static class ReachApp
         root.Subcommands.Add(VersionCommand.Create(environment));
         root.Subcommands.Add(DoctorCommand.Create(environment));
         root.Subcommands.Add(PackCommand.Create(environment));
+        root.Subcommands.Add(PolicyCommand.Create(environment));
+        root.Subcommands.Add(KeyCommand.Create(environment));
+        root.Subcommands.Add(RegistryCommand.Create(environment));
         return root;
     }
 

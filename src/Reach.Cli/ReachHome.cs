@@ -16,6 +16,18 @@ internal sealed class ReachHome
 
     public string Workspaces => Path.Combine(Root, "workspaces");
 
+    /// <summary>Secret keys, their public halves and the trust store (<c>keys/trusted/</c>).</summary>
+    public string Keys => Path.Combine(Root, "keys");
+
+    /// <summary>Installed packs (<c>packs/NAME/VERSION/</c>) and their lockfile (<c>packs/lock.json</c>).</summary>
+    public string Packs => Path.Combine(Root, "packs");
+
+    /// <summary>The registries <c>reach registry add</c> knows.</summary>
+    public string RegistriesFile => Path.Combine(Root, "registries.json");
+
+    /// <summary>Signatures already verified.</summary>
+    public string SignatureCacheFile => Path.Combine(Root, "cache", "signatures");
+
     public string TranscriptPath(string runId) => Path.Combine(Runs, runId + ".jsonl");
 
     public string IndexPath(string runId) => Path.Combine(Runs, runId + ".run.json");
@@ -114,6 +126,14 @@ internal sealed record RunIndexEntry
 
     [JsonPropertyName("events")]
     public long Events { get; init; }
+
+    /// <summary>The policy bundle the run used (a full path), so replay re-evaluates with it; null for Core's gate.</summary>
+    [JsonPropertyName("policy")]
+    public string? Policy { get; init; }
+
+    /// <summary>The policy mode, enforce or warn, when a bundle was used.</summary>
+    [JsonPropertyName("policy_mode")]
+    public string? PolicyMode { get; init; }
 }
 
 [JsonSerializable(typeof(RunIndexEntry))]

@@ -1,2 +1,4 @@
+global using System.Text;
+global using System.Text.Json;
 global using CsCheck;
 global using Xunit;

@@ -6,6 +6,7 @@ internal static class PackAuthoringCommands
     public static void Add(Command pack, CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        _ = environment;
+        pack.Subcommands.Add(PackValidateCommand.Create(environment));
+        pack.Subcommands.Add(PackInitCommand.Create(environment));
     }
 }

@@ -6,6 +6,10 @@ internal static class PackTrustCommands
     public static void Add(Command pack, CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        _ = environment;
+        pack.Subcommands.Add(PackSignCommand.Create(environment));
+        pack.Subcommands.Add(PackVerifyCommand.Create(environment));
+        pack.Subcommands.Add(PackPublishCommand.Create(environment));
+        pack.Subcommands.Add(PackSearchCommand.Create(environment));
+        pack.Subcommands.Add(PackInstallCommand.Create(environment));
     }
 }

@@ -16,11 +16,12 @@ internal static class ReplayCommand
         {
             transcript, pack,
         };
-        command.SetAction(parse => Execute(new CommandContext(parse, environment), parse.GetValue(transcript)!, parse.GetValue(pack)));
+        PolicyRunOptions.Add(command);
+        command.SetAction(parse => Execute(new CommandContext(parse, environment), parse.GetValue(transcript)!, parse.GetValue(pack), parse));
         return command;
     }
 
-    private static int Execute(CommandContext context, string path, string? packPath)
+    private static int Execute(CommandContext context, string path, string? packPath, ParseResult parse)
     {
         if (!File.Exists(path))
         {
@@ -28,16 +29,17 @@ internal static class ReplayCommand
         }
 
         var bytes = File.ReadAllBytes(path);
+        var recordedHeader = ReadHeader(bytes);
+        var entry = new ReachHome(context.Environment.Home).Find(recordedHeader.RunId);
         if (packPath is null)
         {
-            var header = ReadHeader(bytes);
-            var entry = new ReachHome(context.Environment.Home).Find(header.RunId)
-                ?? throw new ReachException(ErrorCatalog.ReplayPackUnknown, $"REACH_HOME has no record of run {header.RunId} ({header.PackName}@{header.PackVersion}).");
-            packPath = entry.PackDir;
+            packPath = entry?.PackDir
+                ?? throw new ReachException(ErrorCatalog.ReplayPackUnknown, $"REACH_HOME has no record of run {recordedHeader.RunId} ({recordedHeader.PackName}@{recordedHeader.PackVersion}).");
         }
 
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
-        var report = Replayer.Replay(bytes, pack);
+        var policy = PolicyRunOptions.Resolve(parse, context, entry?.Policy, entry?.PolicyMode);
+        var report = Replayer.Replay(bytes, pack, policy.Gate);
         context.Timing($"replayed {report.Events} events");
         var divergence = report.Divergence;
         if (context.Json)

@@ -21,11 +21,17 @@ internal static class RunCommand
         {
             pack, input, output, workspace, fsync,
         };
-        command.SetAction(parse => Execute(new CommandContext(parse, environment), parse.GetValue(pack)!, parse.GetValue(input), parse.GetValue(output), parse.GetValue(workspace), parse.GetValue(fsync)));
+        PolicyRunOptions.Add(command);
+        PackVerifyRunOption.Add(command);
+        command.SetAction(parse =>
+        {
+            var context = new CommandContext(parse, environment);
+            return Execute(context, PackVerifyRunOption.Resolve(parse, context, parse.GetValue(pack)!), parse.GetValue(input), parse.GetValue(output), parse.GetValue(workspace), parse.GetValue(fsync), PolicyRunOptions.Resolve(parse, context));
+        });
         return command;
     }
 
-    private static int Execute(CommandContext context, string packPath, string? inputText, string? outPath, string? workspacePath, int? fsyncMs)
+    private static int Execute(CommandContext context, string packPath, string? inputText, string? outPath, string? workspacePath, int? fsyncMs, PolicySelection policy)
     {
         var home = new ReachHome(context.Environment.Home);
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
@@ -47,6 +53,7 @@ internal static class RunCommand
                 return Open(transcriptPath);
             },
             Effects = new LiveEffects(() => new Workspace(workspacePath ?? home.WorkspacePath(runId!))),
+            Policy = policy.Gate,
             WriterOptions = new TranscriptWriterOptions { FsyncInterval = TimeSpan.FromMilliseconds(Math.Max(0, interval)) },
             Observer = context.Human ? progress => Render(context, progress, live) : null,
         };
@@ -70,6 +77,8 @@ internal static class RunCommand
             Transcript = transcriptPath!,
             StartedAt = startedAt.ToString("O", CultureInfo.InvariantCulture),
             Events = result.Events,
+            Policy = policy.Path,
+            PolicyMode = policy.Mode,
         });
 
         if (context.Json)

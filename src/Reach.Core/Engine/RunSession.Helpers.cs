@@ -21,6 +21,20 @@ public sealed partial class RunSession
         }
     }
 
+    private void Tally(string tool, decimal cost)
+    {
+        for (var i = 0; i < _tallies.Count; i++)
+        {
+            if (string.Equals(_tallies[i].Tool, tool, StringComparison.Ordinal))
+            {
+                _tallies[i] = _tallies[i] with { Calls = _tallies[i].Calls + 1, Cost = _tallies[i].Cost + cost };
+                return;
+            }
+        }
+
+        _tallies.Add(new ToolTally(tool, 1, cost));
+    }
+
     private BudgetDecision DecideBudget(decimal cost, TimeSpan elapsed)
     {
         try

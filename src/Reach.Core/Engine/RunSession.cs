@@ -29,6 +29,7 @@ public sealed partial class RunSession : IDisposable
     private readonly BudgetGate _budget;
     private readonly DateTimeOffset _startedAt;
     private readonly ArrayBufferWriter<byte> _data = new(1024);
+    private readonly List<ToolTally> _tallies = [];
     private AppendedEvent _last;
     private bool _finished;
 
@@ -108,6 +109,8 @@ public sealed partial class RunSession : IDisposable
             StepId = stepId,
             StepIndex = stepIndex,
             Usage = _budget.Usage(elapsed),
+            Inputs = _options.Inputs,
+            Tallies = [.. _tallies],
         };
 
         var policy = DecidePolicy(request);
@@ -115,6 +118,7 @@ public sealed partial class RunSession : IDisposable
         {
             WriteOptional(w, "code", policy.Code?.Code);
             w.WriteString("effect", Effect(policy.Effect));
+            WriteOptional(w, "mode", policy.Mode);
             w.WriteString("reason", policy.Reason);
             w.WriteStartArray("rules");
             foreach (var rule in policy.Rules)
@@ -125,6 +129,10 @@ public sealed partial class RunSession : IDisposable
             w.WriteEndArray();
             WriteOptional(w, "step", stepId);
             w.WriteString("tool", tool);
+            if (policy.WouldDeny)
+            {
+                w.WriteBoolean("would_deny", true);
+            }
         });
         if (policy.Effect == GateEffect.Deny)
         {
@@ -152,6 +160,7 @@ public sealed partial class RunSession : IDisposable
         }
 
         _budget.Commit(cost);
+        Tally(tool, cost);
         var deterministic = implementation?.Deterministic ?? true;
         var outcome = implementation is null
             ? ToolOutcome.Failure(ErrorCatalog.UnknownTool, $"'{tool}' is not a tool Reach knows.")

@@ -14,8 +14,14 @@ public sealed record PolicyDecision
     /// <summary>Why, in words.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>The catalogue code of a denial.</summary>
+    /// <summary>The catalogue code of a denial (in warn mode, of the denial that was waived).</summary>
     public ErrorCode? Code { get; init; }
+
+    /// <summary>The policy's mode (<c>enforce</c> or <c>warn</c>) when the gate has one; recorded in the event when set.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>True when a gate in warn mode permitted a call its policy would have denied.</summary>
+    public bool WouldDeny { get; init; }
 
     /// <summary>A permit.</summary>
     public static PolicyDecision Permit(string reason, params string[] rules) => new() { Effect = GateEffect.Permit, Reason = reason, Rules = rules };

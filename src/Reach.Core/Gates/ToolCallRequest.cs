@@ -28,4 +28,13 @@ public sealed record ToolCallRequest
 
     /// <summary>What the run has spent before this call.</summary>
     public required BudgetUsage Usage { get; init; }
+
+    /// <summary>The run's inputs (undefined when the caller has none).</summary>
+    public JsonElement Inputs { get; init; }
+
+    /// <summary>The key id of the pack's signer, or null for an unsigned pack.</summary>
+    public string? SignerKeyId { get; init; }
+
+    /// <summary>The permitted calls so far, per tool, in the order each tool was first called.</summary>
+    public IReadOnlyList<ToolTally> Tallies { get; init; } = [];
 }

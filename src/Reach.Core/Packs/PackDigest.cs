@@ -7,13 +7,19 @@ namespace Reach.Core.Packs;
 /// <summary>
 /// The pack digest: SHA-256 of the canonical JSON <c>{"files":[{"path":P,"sha256":D}...],"format":1}</c>, files sorted
 /// by path (UTF-16 order, '/' separators), where D is the SHA-256 of the file's bytes, except <c>pack.json</c>, taken in
-/// its RFC 8785 form so whitespace and key order do not change the digest. Signature files (<c>*.minisig</c>) are left
-/// out; links are refused.
+/// its RFC 8785 form so whitespace and key order do not change the digest. Signature files (<c>*.minisig</c>) and the
+/// signed listing itself (<c>pack.digest</c> at the top) are left out; links are refused.
 /// </summary>
 public static class PackDigest
 {
+    /// <summary>The file <c>reach pack sign</c> writes: the listing whose SHA-256 is the pack digest.</summary>
+    public const string ListingFile = "pack.digest";
+
     /// <summary>Computes the digest of the pack in <paramref name="directory"/>.</summary>
-    public static Sha256Digest Compute(string directory)
+    public static Sha256Digest Compute(string directory) => Sha256Digest.Compute(Listing(directory));
+
+    /// <summary>The canonical listing <c>{"files":[...],"format":1}</c> of the pack; its SHA-256 is the pack digest.</summary>
+    public static byte[] Listing(string directory)
     {
         var root = Path.GetFullPath(directory);
         var files = new List<(string Path, Sha256Digest Digest)>();
@@ -37,7 +43,7 @@ public static class PackDigest
         }
 
         buffer.Write("],\"format\":1}"u8);
-        return Sha256Digest.Compute(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void Walk(string root, string directory, List<(string, Sha256Digest)> files)
@@ -56,7 +62,7 @@ public static class PackDigest
                 continue;
             }
 
-            if (relative.EndsWith(".minisig", StringComparison.Ordinal))
+            if (relative.EndsWith(".minisig", StringComparison.Ordinal) || relative == ListingFile)
             {
                 continue;
             }

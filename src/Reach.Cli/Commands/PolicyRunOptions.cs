@@ -1,0 +1,45 @@
+using Reach.Core.Gates;
+using Reach.Policy;
+using Reach.Policy.Compilation;
+
+namespace Reach.Cli.Commands;
+
+/// <summary>The policy a run or replay uses: a compiled bundle with its path and mode, or Core's declared-tools gate.</summary>
+/// <param name="Gate">The gate to hand the session.</param>
+/// <param name="Path">The bundle's full path, or null for Core's gate.</param>
+/// <param name="Mode">enforce or warn, or null for Core's gate.</param>
+internal sealed record PolicySelection(IPolicyGate Gate, string? Path, string? Mode)
+{
+    /// <summary>Core's gate: declared tools and permissions only.</summary>
+    public static PolicySelection Default { get; } = new(DeclaredToolsPolicyGate.Instance, null, null);
+}
+
+/// <summary>The <c>--policy</c> and <c>--policy-mode</c> options of <c>reach run</c> and <c>reach replay</c>.</summary>
+internal static class PolicyRunOptions
+{
+    public static Option<string?> Policy { get; } = new("--policy") { Description = "Gate every call with this policy bundle (docs/POLICY_GATE.md)" };
+
+    public static Option<string?> Mode { get; } = new("--policy-mode") { Description = "enforce (default) or warn: record what the policy would deny and allow it; also REACH_POLICY_MODE" };
+
+    public static void Add(Command command)
+    {
+        command.Options.Add(Policy);
+        command.Options.Add(Mode);
+    }
+
+    /// <summary>Compiles the bundle the options (or <paramref name="fallbackPath"/> and <paramref name="fallbackMode"/>) name; fails before anything is written.</summary>
+    public static PolicySelection Resolve(ParseResult parse, CommandContext context, string? fallbackPath = null, string? fallbackMode = null)
+    {
+        var path = parse.GetValue(Policy) ?? fallbackPath;
+        if (path is null)
+        {
+            return PolicySelection.Default;
+        }
+
+        var modeText = parse.GetValue(Mode) ?? (parse.GetValue(Policy) is null ? fallbackMode : null) ?? context.Environment.Get(PolicyModes.EnvironmentVariable) ?? fallbackMode ?? "enforce";
+        var mode = PolicyModes.Parse(modeText);
+        var full = System.IO.Path.GetFullPath(path);
+        var bundle = PolicyCompiler.LoadFile(full);
+        return new PolicySelection(new PolicyGate(bundle, mode), full, PolicyModes.Name(mode));
+    }
+}

@@ -1,0 +1,88 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Reach.Cli.Tests;
+
+/// <summary>Helpers for the pack trust end-to-end tests: reach with extra environment variables, minisign, git, a small pack.</summary>
+internal static class PackSignCli
+{
+    public static ReachProcess.Result Run(ReachProcess reach, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = reach.StartInfo(args);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"reach {string.Join(' ', args)} did not finish in 60 s.");
+        }
+
+        return new ReachProcess.Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static JsonDocument Json(ReachProcess reach, params string[] args)
+    {
+        var result = reach.Run([.. args, "--json"]);
+        try
+        {
+            return JsonDocument.Parse(result.Stdout);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"reach {string.Join(' ', args)} --json (exit {result.ExitCode}):\n{result.Stdout}\n{result.Stderr}", ex);
+        }
+    }
+
+    public static string Code(JsonDocument document) => document.RootElement.GetProperty("error").GetProperty("code").GetString()!;
+
+    /// <summary>Copies examples/packs/hello into a temp directory.</summary>
+    public static string CopyHello(string root, string version = "1.0.0")
+    {
+        var dir = Path.Combine(root, "hello-" + version);
+        Directory.CreateDirectory(dir);
+        var manifest = File.ReadAllText(Path.Combine(ReachProcess.Example("hello"), "pack.json"));
+        using var document = JsonDocument.Parse(manifest);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(manifest)!.AsObject();
+        node["version"] = version;
+        node["tags"] = new System.Text.Json.Nodes.JsonArray("demo", "greeting");
+        File.WriteAllText(Path.Combine(dir, "pack.json"), node.ToJsonString());
+        File.WriteAllText(Path.Combine(dir, "README.md"), "Greets someone.\n");
+        return dir;
+    }
+
+    public static (int ExitCode, string Output) Tool(string tool, params string[] args)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Win32Exception ex)
+        {
+            Assert.Fail($"{tool} is not installed ({ex.Message}); .ci/run installs it with apt-get.");
+            throw;
+        }
+
+        using (process)
+        {
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit(30_000);
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+    }
+}
