@@ -134,45 +134,68 @@ public sealed class CanonicalFormChecker
     }
 
     // RFC 8785 escapes exactly '"', '\' and the controls below U+0020: \b \t \n \f \r in short form, the others as
-    // \u00xx in lowercase hex. Any other escape is a re-spelling of a character that canonical form writes as it is.
+    // \u00xx in lowercase hex. The reader has already refused invalid escapes, so the short forms are canonical and
+    // only two can re-spell a character: "\/" and a "\u" that is not one of those control escapes. Searching for
+    // just these two (vectorized) beats stepping from backslash to backslash in escape-heavy text.
     private static bool EscapesAreCanonical(ReadOnlySpan<byte> raw)
     {
-        var i = raw.IndexOf((byte)'\\');
-        while (i >= 0)
+        if (FindEscape(raw, "\\/"u8) >= 0)
         {
-            if (i + 1 >= raw.Length)
+            return false;
+        }
+
+        var offset = 0;
+        while (true)
+        {
+            var at = FindEscape(raw[offset..], "\\u"u8);
+            if (at < 0)
+            {
+                return true;
+            }
+
+            var i = offset + at;
+            if (i + 5 >= raw.Length || raw[i + 2] != '0' || raw[i + 3] != '0' || raw[i + 4] is not ((byte)'0' or (byte)'1') || !IsLowerHexDigit(raw[i + 5]))
             {
                 return false;
             }
 
-            switch (raw[i + 1])
+            var value = (HexValue(raw[i + 4]) << 4) | HexValue(raw[i + 5]);
+            if (value is 0x08 or 0x09 or 0x0A or 0x0C or 0x0D)
             {
-                case (byte)'"' or (byte)'\\' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                    i += 2;
-                    break;
-                case (byte)'u':
-                    if (i + 5 >= raw.Length || raw[i + 2] != '0' || raw[i + 3] != '0' || raw[i + 4] is not ((byte)'0' or (byte)'1') || !IsLowerHexDigit(raw[i + 5]))
-                    {
-                        return false;
-                    }
-
-                    var value = (HexValue(raw[i + 4]) << 4) | HexValue(raw[i + 5]);
-                    if (value is 0x08 or 0x09 or 0x0A or 0x0C or 0x0D)
-                    {
-                        return false;
-                    }
-
-                    i += 6;
-                    break;
-                default:
-                    return false;
+                return false;
             }
 
-            var next = raw[i..].IndexOf((byte)'\\');
-            i = next < 0 ? -1 : i + next;
+            offset = i + 6;
         }
+    }
 
-        return true;
+    // The first place where <paramref name="pair"/> (a backslash and a letter) starts an escape: the backslash must
+    // end an odd run of backslashes, or it is the second half of an escaped backslash.
+    private static int FindEscape(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> pair)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var at = raw[offset..].IndexOf(pair);
+            if (at < 0)
+            {
+                return -1;
+            }
+
+            var i = offset + at;
+            var run = 1;
+            while (i - run >= 0 && raw[i - run] == (byte)'\\')
+            {
+                run++;
+            }
+
+            if (run % 2 == 1)
+            {
+                return i;
+            }
+
+            offset = i + 1;
+        }
     }
 
     private static bool IsLowerHexDigit(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f');

@@ -14,6 +14,8 @@ internal ref struct EventLine
     public Sha256Digest Hash;
     public Sha256Digest Prev;
     public ReadOnlySpan<byte> SaltHex;
+    public ReadOnlySpan<byte> DataDigestText;
+    public ReadOnlySpan<byte> PrevText;
     public bool Redacted;
 
     /// <summary>The kinds of line a transcript holds after its header.</summary>
@@ -57,6 +59,7 @@ internal ref struct EventLine
                         return Kind.Malformed;
                     }
 
+                    result.DataDigestText = text;
                     seen |= 2;
                     break;
                 case 4 when name.SequenceEqual("hash"u8):
@@ -75,6 +78,7 @@ internal ref struct EventLine
                         return Kind.Malformed;
                     }
 
+                    result.PrevText = text;
                     seen |= 8;
                     break;
                 case 8 when name.SequenceEqual("redacted"u8):

@@ -34,36 +34,37 @@ public static class TranscriptFormat
     /// <param name="dataDigest">The data digest.</param>
     public static Sha256Digest EventHash(long seq, ReadOnlySpan<byte> typeJson, Sha256Digest prev, Sha256Digest dataDigest)
     {
+        Span<byte> prevText = stackalloc byte[Sha256Digest.TextLength];
+        Span<byte> dataDigestText = stackalloc byte[Sha256Digest.TextLength];
+        prev.WriteUtf8(prevText);
+        dataDigest.WriteUtf8(dataDigestText);
+        return EventHash(seq, typeJson, prevText, dataDigestText);
+    }
+
+    /// <summary>Computes an event's hash from the text forms (<c>sha256:</c> + hex) of the previous hash and the data digest.</summary>
+    internal static Sha256Digest EventHash(long seq, ReadOnlySpan<byte> typeJson, ReadOnlySpan<byte> prevText, ReadOnlySpan<byte> dataDigestText)
+    {
         var length = 16 + Sha256Digest.TextLength + 10 + Sha256Digest.TextLength + 8 + 20 + 8 + typeJson.Length + 1;
         byte[]? rented = null;
         var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        var written = WriteHashInput(buffer, seq, typeJson, prev, dataDigest);
-        var result = Sha256Digest.Compute(buffer[..written]);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return result;
-    }
-
-    /// <summary>Writes <c>{"data_digest":…,"prev":…,"seq":…,"type":…}</c> and returns its length.</summary>
-    internal static int WriteHashInput(Span<byte> buffer, long seq, ReadOnlySpan<byte> typeJson, Sha256Digest prev, Sha256Digest dataDigest)
-    {
         var at = 0;
         Append(buffer, ref at, "{\"data_digest\":\""u8);
-        dataDigest.WriteUtf8(buffer[at..]);
-        at += Sha256Digest.TextLength;
+        Append(buffer, ref at, dataDigestText);
         Append(buffer, ref at, "\",\"prev\":\""u8);
-        prev.WriteUtf8(buffer[at..]);
-        at += Sha256Digest.TextLength;
+        Append(buffer, ref at, prevText);
         Append(buffer, ref at, "\",\"seq\":"u8);
         seq.TryFormat(buffer[at..], out var digits, provider: CultureInfo.InvariantCulture);
         at += digits;
         Append(buffer, ref at, ",\"type\":"u8);
         Append(buffer, ref at, typeJson);
         buffer[at++] = (byte)'}';
-        return at;
+        var result = Sha256Digest.Compute(buffer[..at]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return result;
     }
 
     /// <summary>Writes a type name as a canonical JSON string token.</summary>

@@ -133,7 +133,7 @@ public static class TranscriptVerifier
                 }
             }
 
-            var hash = TranscriptFormat.EventHash(seq, ev.TypeToken, ev.Prev, ev.DataDigest);
+            var hash = TranscriptFormat.EventHash(seq, ev.TypeToken, ev.PrevText, ev.DataDigestText);
             if (hash != ev.Hash)
             {
                 return Fail(header, seq, redacted, merkle, new VerificationFailure(ErrorCatalog.EventHashMismatch, $"Event {seq} (line {lineNumber}): its hash does not match its content.", lineNumber, seq, hash.ToString(), ev.Hash.ToString()));

@@ -13,7 +13,8 @@ public sealed class TranscriptWriter : IDisposable
     private readonly IRandomSource _random;
     private readonly TranscriptWriterOptions _options;
     private readonly MerkleTreeBuilder _merkle = new();
-    private readonly ArrayBufferWriter<byte> _data = new(1024);
+    private static readonly byte[] DataPrefix = "{\"data\":"u8.ToArray();
+    private readonly byte[] _lastHashText = new byte[Sha256Digest.TextLength];
     private readonly ArrayBufferWriter<byte> _line = new(2048);
     private long _lastSync;
     private bool _sealed;
@@ -29,6 +30,7 @@ public sealed class TranscriptWriter : IDisposable
         Header = header;
         var headerLine = header.ToCanonicalJson();
         LastHash = Sha256Digest.Compute(headerLine);
+        LastHash.WriteUtf8(_lastHashText);
         _line.Write(headerLine);
         _line.Write("\n"u8);
         WriteLine();
@@ -54,39 +56,53 @@ public sealed class TranscriptWriter : IDisposable
     /// <summary>Appends an event; <paramref name="typeToken"/> is the type as a canonical JSON string token (see <see cref="TranscriptFormat.TypeToken"/>).</summary>
     public AppendedEvent Append(ReadOnlySpan<byte> typeToken, ReadOnlySpan<byte> dataJson)
     {
-        _data.ResetWrittenCount();
-        CanonicalJson.Canonicalize(dataJson, _data);
-        return AppendCanonical(typeToken, _data.WrittenSpan);
+        ObjectDisposedException.ThrowIf(_sealed, this);
+        _line.ResetWrittenCount();
+        _line.Write(DataPrefix);
+
+        // Canonicalized straight into the line, so the data is copied once; a refusal leaves the transcript untouched.
+        CanonicalJson.Canonicalize(dataJson, _line);
+        return Complete(typeToken);
     }
 
     /// <summary>Appends an event whose data the caller already holds in canonical form.</summary>
     public AppendedEvent AppendCanonical(ReadOnlySpan<byte> typeToken, ReadOnlySpan<byte> canonicalData)
     {
         ObjectDisposedException.ThrowIf(_sealed, this);
+        _line.ResetWrittenCount();
+        _line.Write(DataPrefix);
+        _line.Write(canonicalData);
+        return Complete(typeToken);
+    }
+
+    // The line holds {"data":DATA so far; hash it and write the rest, each digest's hex formed once.
+    private AppendedEvent Complete(ReadOnlySpan<byte> typeToken)
+    {
         Span<byte> salt = stackalloc byte[TranscriptFormat.SaltSize];
         _random.Fill(salt);
         var seq = Count;
-        var dataDigest = TranscriptFormat.DataDigest(salt, canonicalData);
-        var hash = TranscriptFormat.EventHash(seq, typeToken, LastHash, dataDigest);
+        var dataDigest = TranscriptFormat.DataDigest(salt, _line.WrittenSpan[DataPrefix.Length..]);
+        Span<byte> dataDigestText = stackalloc byte[Sha256Digest.TextLength];
+        dataDigest.WriteUtf8(dataDigestText);
+        var hash = TranscriptFormat.EventHash(seq, typeToken, _lastHashText, dataDigestText);
 
-        _line.ResetWrittenCount();
-        _line.Write("{\"data\":"u8);
-        _line.Write(canonicalData);
         _line.Write(",\"data_digest\":\""u8);
-        WriteDigest(dataDigest);
+        _line.Write(dataDigestText);
         _line.Write("\",\"hash\":\""u8);
-        WriteDigest(hash);
+        var hashText = _line.GetSpan(Sha256Digest.TextLength)[..Sha256Digest.TextLength];
+        hash.WriteUtf8(hashText);
+        _line.Advance(Sha256Digest.TextLength);
         _line.Write("\",\"prev\":\""u8);
-        WriteDigest(LastHash);
+        _line.Write(_lastHashText);
         _line.Write("\",\"salt\":\""u8);
-        var hex = _line.GetSpan(TranscriptFormat.SaltSize * 2);
-        Convert.TryToHexStringLower(salt, hex, out _);
+        Convert.TryToHexStringLower(salt, _line.GetSpan(TranscriptFormat.SaltSize * 2), out _);
         _line.Advance(TranscriptFormat.SaltSize * 2);
         _line.Write("\",\"seq\":"u8);
         CanonicalJson.WriteInteger(seq, _line);
         _line.Write(",\"type\":"u8);
         _line.Write(typeToken);
         _line.Write("}\n"u8);
+        hash.WriteUtf8(_lastHashText);
         WriteLine();
 
         _merkle.AddDigestLeaf(hash);
