@@ -19,6 +19,9 @@ public sealed class CanonicalFormChecker
     private readonly int[] _keyLength = new int[MaxDepth + 1];
     private readonly bool[] _keyEscaped = new bool[MaxDepth + 1];
     private readonly JsonMember[] _members = new JsonMember[MaxTopLevelMembers];
+    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
+
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private int _memberCount;
     private bool _membersOverflowed;
@@ -39,79 +42,267 @@ public sealed class CanonicalFormChecker
             return false;
         }
 
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
-        long previousEnd = 0;
-        var valueStart = -1;
-        try
-        {
-            while (reader.Read())
-            {
-                var start = (int)reader.TokenStartIndex;
-                var gap = start - previousEnd;
-                if (gap > 1 || (gap == 1 && json[(int)previousEnd] is not ((byte)',' or (byte)':')))
-                {
-                    return false;
-                }
+        var pos = 0;
+        return Value(json, ref pos, 0) && pos == json.Length;
+    }
 
-                var depth = reader.CurrentDepth;
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject:
-                        _keyLength[depth + 1] = -1;
-                        break;
-                    case JsonTokenType.PropertyName:
-                        if ((reader.ValueIsEscaped && !EscapesAreCanonical(reader.ValueSpan)) || !KeyFollowsPrevious(json, depth, start + 1, reader.ValueSpan.Length, reader.ValueIsEscaped))
-                        {
-                            return false;
-                        }
-
-                        if (depth == 1)
-                        {
-                            BeginMember(start + 1, reader.ValueSpan.Length);
-                        }
-
-                        break;
-                    case JsonTokenType.String:
-                        if (reader.ValueIsEscaped && !EscapesAreCanonical(reader.ValueSpan))
-                        {
-                            return false;
-                        }
-
-                        break;
-                    case JsonTokenType.Number:
-                        if (!NumberIsCanonical(ref reader))
-                        {
-                            return false;
-                        }
-
-                        break;
-                    default:
-                        break;
-                }
-
-                previousEnd = reader.BytesConsumed;
-                if (depth == 1 && reader.TokenType != JsonTokenType.PropertyName)
-                {
-                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                    {
-                        valueStart = start;
-                    }
-                    else
-                    {
-                        EndMember(reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray ? valueStart : start, (int)previousEnd);
-                    }
-                }
-            }
-
-            return previousEnd == json.Length && reader.TokenType != JsonTokenType.None;
-        }
-        catch (JsonException)
+    // A hand-written recursive descent over the canonical grammar, not Utf8JsonReader: canonical JSON has no
+    // whitespace and one spelling per value, so the check is a single forward scan, and strings with escapes stay on
+    // the vectorized search (the reader validates them byte by byte after the first backslash).
+    private bool Value(ReadOnlySpan<byte> s, ref int pos, int depth)
+    {
+        if (pos >= s.Length)
         {
             return false;
         }
+
+        switch (s[pos])
+        {
+            case (byte)'{':
+                return Object(s, ref pos, depth + 1);
+            case (byte)'[':
+                return Array(s, ref pos, depth + 1);
+            case (byte)'"':
+                return String(s, ref pos, out _);
+            case (byte)'t':
+                return Literal(s, ref pos, "true"u8);
+            case (byte)'f':
+                return Literal(s, ref pos, "false"u8);
+            case (byte)'n':
+                return Literal(s, ref pos, "null"u8);
+            default:
+                return Number(s, ref pos);
+        }
     }
 
-    private void BeginMember(int nameStart, int nameLength)
+    private bool Object(ReadOnlySpan<byte> s, ref int pos, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        pos++;
+        _keyLength[depth] = -1;
+        if (pos < s.Length && s[pos] == (byte)'}')
+        {
+            pos++;
+            return true;
+        }
+
+        while (true)
+        {
+            if (pos >= s.Length || s[pos] != (byte)'"')
+            {
+                return false;
+            }
+
+            var nameStart = pos + 1;
+            if (!String(s, ref pos, out var escaped))
+            {
+                return false;
+            }
+
+            var nameLength = pos - 1 - nameStart;
+            if (!KeyFollowsPrevious(s, depth, nameStart, nameLength, escaped) || pos >= s.Length || s[pos] != (byte)':')
+            {
+                return false;
+            }
+
+            pos++;
+            var valueStart = pos;
+            if (!Value(s, ref pos, depth))
+            {
+                return false;
+            }
+
+            if (depth == 1)
+            {
+                RecordMember(new JsonMember(nameStart, nameLength, valueStart, pos - valueStart));
+            }
+
+            if (pos >= s.Length)
+            {
+                return false;
+            }
+
+            if (s[pos] == (byte)',')
+            {
+                pos++;
+                continue;
+            }
+
+            pos++;
+            return s[pos - 1] == (byte)'}';
+        }
+    }
+
+    private bool Array(ReadOnlySpan<byte> s, ref int pos, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        pos++;
+        if (pos < s.Length && s[pos] == (byte)']')
+        {
+            pos++;
+            return true;
+        }
+
+        while (true)
+        {
+            if (!Value(s, ref pos, depth) || pos >= s.Length)
+            {
+                return false;
+            }
+
+            if (s[pos] == (byte)',')
+            {
+                pos++;
+                continue;
+            }
+
+            pos++;
+            return s[pos - 1] == (byte)']';
+        }
+    }
+
+    // RFC 8785 escapes exactly '"', '\' and the controls below U+0020: \b \t \n \f \r in short form, the others
+    // as \u00xx in lowercase hex; every other character, '/' and non-ASCII included, stands as it is.
+    private static bool String(ReadOnlySpan<byte> s, ref int pos, out bool escaped)
+    {
+        escaped = false;
+        pos++;
+        while (true)
+        {
+            var at = s[pos..].IndexOfAny(StringSpecials);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            pos += at;
+            var b = s[pos];
+            if (b == (byte)'"')
+            {
+                pos++;
+                return true;
+            }
+
+            if (b != (byte)'\\' || pos + 1 >= s.Length)
+            {
+                return false;
+            }
+
+            escaped = true;
+            switch (s[pos + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    pos += 2;
+                    break;
+                case (byte)'u':
+                    if (pos + 5 >= s.Length || s[pos + 2] != '0' || s[pos + 3] != '0' || s[pos + 4] is not ((byte)'0' or (byte)'1') || !IsLowerHexDigit(s[pos + 5]))
+                    {
+                        return false;
+                    }
+
+                    var value = (HexValue(s[pos + 4]) << 4) | HexValue(s[pos + 5]);
+                    if (value is 0x08 or 0x09 or 0x0A or 0x0C or 0x0D)
+                    {
+                        return false;
+                    }
+
+                    pos += 6;
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private static bool Literal(ReadOnlySpan<byte> s, ref int pos, ReadOnlySpan<byte> literal)
+    {
+        if (!s[pos..].StartsWith(literal))
+        {
+            return false;
+        }
+
+        pos += literal.Length;
+        return true;
+    }
+
+    // The JSON number grammar, then the canonical spelling of its value.
+    private bool Number(ReadOnlySpan<byte> s, ref int pos)
+    {
+        var start = pos;
+        if (pos < s.Length && s[pos] == (byte)'-')
+        {
+            pos++;
+        }
+
+        if (pos >= s.Length || !char.IsAsciiDigit((char)s[pos]))
+        {
+            return false;
+        }
+
+        if (s[pos++] != (byte)'0')
+        {
+            SkipDigits(s, ref pos);
+        }
+
+        if (pos < s.Length && s[pos] == (byte)'.')
+        {
+            pos++;
+            if (SkipDigits(s, ref pos) == 0)
+            {
+                return false;
+            }
+        }
+
+        if (pos < s.Length && s[pos] is (byte)'e' or (byte)'E')
+        {
+            pos++;
+            if (pos < s.Length && s[pos] is (byte)'+' or (byte)'-')
+            {
+                pos++;
+            }
+
+            if (SkipDigits(s, ref pos) == 0)
+            {
+                return false;
+            }
+        }
+
+        var raw = s[start..pos];
+        if (IsPlainInteger(raw) || IsShortPlainDecimal(raw))
+        {
+            return true;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            return false;
+        }
+
+        _scratch.ResetWrittenCount();
+        CanonicalJson.WriteNumber(value, _scratch);
+        return _scratch.WrittenSpan.SequenceEqual(raw);
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> s, ref int pos)
+    {
+        var start = pos;
+        while (pos < s.Length && char.IsAsciiDigit((char)s[pos]))
+        {
+            pos++;
+        }
+
+        return pos - start;
+    }
+
+    private void RecordMember(JsonMember member)
     {
         if (_memberCount == MaxTopLevelMembers)
         {
@@ -119,83 +310,7 @@ public sealed class CanonicalFormChecker
             return;
         }
 
-        _members[_memberCount] = new JsonMember(nameStart, nameLength, 0, 0);
-    }
-
-    private void EndMember(int valueStart, int valueEnd)
-    {
-        if (_membersOverflowed)
-        {
-            return;
-        }
-
-        _members[_memberCount] = _members[_memberCount] with { ValueStart = valueStart, ValueLength = valueEnd - valueStart };
-        _memberCount++;
-    }
-
-    // RFC 8785 escapes exactly '"', '\' and the controls below U+0020: \b \t \n \f \r in short form, the others as
-    // \u00xx in lowercase hex. The reader has already refused invalid escapes, so the short forms are canonical and
-    // only two can re-spell a character: "\/" and a "\u" that is not one of those control escapes. Searching for
-    // just these two (vectorized) beats stepping from backslash to backslash in escape-heavy text.
-    private static bool EscapesAreCanonical(ReadOnlySpan<byte> raw)
-    {
-        if (FindEscape(raw, "\\/"u8) >= 0)
-        {
-            return false;
-        }
-
-        var offset = 0;
-        while (true)
-        {
-            var at = FindEscape(raw[offset..], "\\u"u8);
-            if (at < 0)
-            {
-                return true;
-            }
-
-            var i = offset + at;
-            if (i + 5 >= raw.Length || raw[i + 2] != '0' || raw[i + 3] != '0' || raw[i + 4] is not ((byte)'0' or (byte)'1') || !IsLowerHexDigit(raw[i + 5]))
-            {
-                return false;
-            }
-
-            var value = (HexValue(raw[i + 4]) << 4) | HexValue(raw[i + 5]);
-            if (value is 0x08 or 0x09 or 0x0A or 0x0C or 0x0D)
-            {
-                return false;
-            }
-
-            offset = i + 6;
-        }
-    }
-
-    // The first place where <paramref name="pair"/> (a backslash and a letter) starts an escape: the backslash must
-    // end an odd run of backslashes, or it is the second half of an escaped backslash.
-    private static int FindEscape(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> pair)
-    {
-        var offset = 0;
-        while (true)
-        {
-            var at = raw[offset..].IndexOf(pair);
-            if (at < 0)
-            {
-                return -1;
-            }
-
-            var i = offset + at;
-            var run = 1;
-            while (i - run >= 0 && raw[i - run] == (byte)'\\')
-            {
-                run++;
-            }
-
-            if (run % 2 == 1)
-            {
-                return i;
-            }
-
-            offset = i + 1;
-        }
+        _members[_memberCount++] = member;
     }
 
     private static bool IsLowerHexDigit(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f');
@@ -241,24 +356,6 @@ public sealed class CanonicalFormChecker
         return reader.GetString()!;
     }
 
-    private bool NumberIsCanonical(ref Utf8JsonReader reader)
-    {
-        var raw = reader.ValueSpan;
-        if (IsPlainInteger(raw))
-        {
-            return true;
-        }
-
-        if (!reader.TryGetDouble(out var value) || !double.IsFinite(value))
-        {
-            return false;
-        }
-
-        _scratch.ResetWrittenCount();
-        CanonicalJson.WriteNumber(value, _scratch);
-        return _scratch.WrittenSpan.SequenceEqual(raw);
-    }
-
     // Integers of up to 15 digits are exact doubles and print as themselves; the reader already refused leading zeros.
     private static bool IsPlainInteger(ReadOnlySpan<byte> raw)
     {
@@ -286,6 +383,47 @@ public sealed class CanonicalFormChecker
         }
 
         return true;
+    }
+
+    // A plain decimal (no exponent) of at most 15 significant digits is exactly what ECMAScript prints for its double
+    // when it has no trailing zero and, below 1, at most five zeros after the point: distinct decimals of 15 digits
+    // are distinct doubles, so no shorter spelling exists. Anything else takes the exact path.
+    private static bool IsShortPlainDecimal(ReadOnlySpan<byte> raw)
+    {
+        var digits = raw.Length > 0 && raw[0] == (byte)'-' ? raw[1..] : raw;
+        var point = digits.IndexOf((byte)'.');
+        if (point <= 0 || point == digits.Length - 1 || digits[^1] == (byte)'0')
+        {
+            return false;
+        }
+
+        var significant = 0;
+        var leadingZeros = 0;
+        var seenNonZero = false;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var b = digits[i];
+            if (i == point)
+            {
+                continue;
+            }
+
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            if (!seenNonZero && b == (byte)'0')
+            {
+                leadingZeros += i > point ? 1 : 0;
+                continue;
+            }
+
+            seenNonZero = true;
+            significant++;
+        }
+
+        return significant is > 0 and <= 15 && (digits[0] != (byte)'0' || leadingZeros <= 5);
     }
 
     /// <summary>

@@ -45,3 +45,52 @@ public class CanonicalFormCheckerTests
         Assert.Equal("type", Encoding.UTF8.GetString(json, members[2].NameStart, members[2].NameLength));
     }
 }
+
+public class CanonicalFormCheckerNumberTests
+{
+    [Fact]
+    public void The_fast_number_path_agrees_with_the_canonicalizer()
+    {
+        Gen.Select(Gen.Double, Gen.Int[0, 17], Gen.Int[-12, 12]).Sample((d, digits, shift) =>
+        {
+            // One checker per case: CsCheck runs cases on several threads, and a checker is not thread-safe.
+            var checker = new CanonicalFormChecker();
+            // Spell numbers many ways, canonical or not, and compare the checker with canonicalize-then-compare.
+            var value = Math.Round(d % 1e6, digits % 16) * Math.Pow(10, shift);
+            foreach (var text in new[]
+            {
+                value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                value.ToString("F" + (digits % 10), System.Globalization.CultureInfo.InvariantCulture),
+                value.ToString("E" + (digits % 10), System.Globalization.CultureInfo.InvariantCulture),
+            })
+            {
+                var json = System.Text.Encoding.UTF8.GetBytes("[" + text + "]");
+                byte[] canonical;
+                try
+                {
+                    canonical = CanonicalJson.Canonicalize(json);
+                }
+                catch (Reach.Core.Errors.ReachException)
+                {
+                    continue;
+                }
+
+                var expected = canonical.AsSpan().SequenceEqual(json);
+                Assert.True(expected == checker.IsCanonical(json), $"{text}: canonical form {System.Text.Encoding.UTF8.GetString(canonical)}, checker said {!expected}");
+            }
+        }, iter: 2000);
+    }
+
+    [Theory]
+    [InlineData("[0.5]", true)]
+    [InlineData("[0.000001]", true)]
+    [InlineData("[0.0000001]", false)]
+    [InlineData("[1.50]", false)]
+    [InlineData("[123456789012.345]", true)]
+    [InlineData("[1234567890123.4567]", false)]
+    [InlineData("[-0.25]", true)]
+    [InlineData("[0.30000000000000004]", true)]
+    [InlineData("[00.5]", false)]
+    public void Decimal_spellings_are_judged_exactly(string json, bool canonical) =>
+        Assert.Equal(canonical, new CanonicalFormChecker().IsCanonical(System.Text.Encoding.UTF8.GetBytes(json)));
+}
