@@ -8,7 +8,9 @@ public sealed class PackInstallCommandTests
         using var author = new ReachProcess();
         using var reader = new ReachProcess();
         author.Run("key", "generate", "--name", "alice", "--unencrypted");
-        var pack = PackSignCli.CopyHello(author.Home);
+        // The pack a newcomer makes: `reach pack init`, straight from the template.
+        var pack = Path.Combine(author.Home, "greeter");
+        Assert.Equal(0, author.Run("pack", "init", "greeter", "--dir", pack).ExitCode);
         var dirRegistry = Path.Combine(author.Home, "registry-dir");
         var gitRegistry = Path.Combine(author.Home, "registry-git");
         Directory.CreateDirectory(gitRegistry);
@@ -34,16 +36,16 @@ public sealed class PackInstallCommandTests
             fresh.Run("registry", "add", "team", registry);
             using var found = PackSignCli.Json(fresh, "pack", "search", "greet");
             var hit = Assert.Single(found.RootElement.GetProperty("results").EnumerateArray());
-            Assert.Equal("hello", hit.GetProperty("name").GetString());
+            Assert.Equal("greeter", hit.GetProperty("name").GetString());
 
-            using var installed = PackSignCli.Json(fresh, "pack", "install", "hello");
+            using var installed = PackSignCli.Json(fresh, "pack", "install", "greeter");
             Assert.True(installed.RootElement.GetProperty("ok").GetBoolean(), installed.RootElement.ToString());
             Assert.Equal("alice", installed.RootElement.GetProperty("signer").GetString());
 
             // Offline: the registry is gone; the installed pack verifies from REACH_HOME alone, and runs by name.
             fresh.Run("registry", "remove", "team");
-            using var verified = PackSignCli.Json(fresh, "pack", "verify", "hello");
-            using var ran = PackSignCli.Json(fresh, "run", "hello", "--require-signed");
+            using var verified = PackSignCli.Json(fresh, "pack", "verify", "greeter");
+            using var ran = PackSignCli.Json(fresh, "run", "greeter", "--require-signed");
             Assert.True(verified.RootElement.GetProperty("cached").GetBoolean());
             Assert.Equal("succeeded", ran.RootElement.GetProperty("status").GetString());
         }
