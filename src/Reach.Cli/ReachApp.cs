@@ -54,6 +54,7 @@ internal static class ReachApp
         root.Subcommands.Add(PolicyCommand.Create(environment));
         root.Subcommands.Add(KeyCommand.Create(environment));
         root.Subcommands.Add(RegistryCommand.Create(environment));
+        root.Subcommands.Add(ServeCommand.Create(environment));
         return root;
     }
 

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Reach.Runner;
+
+namespace Reach.Cli.Commands;
+
+/// <summary><c>reach serve</c>: starts the runner (docs/RUNNER.md) on a loopback address until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var urls = new Option<string>("--urls") { Description = "The address to bind; loopback only (127.0.0.1, ::1, localhost) until token authentication exists", DefaultValueFactory = _ => RunnerOptions.DefaultUrls };
+        var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --urls http://127.0.0.1:9000")
+        {
+            urls,
+        };
+        command.SetAction(parse =>
+        {
+            var context = new CommandContext(parse, environment);
+            var app = RunnerHost.Build(new RunnerOptions
+            {
+                Home = context.Environment.Home,
+                Urls = parse.GetValue(urls)!,
+                MinimumLogLevel = context.Verbose ? LogLevel.Information : LogLevel.Warning,
+            });
+            using (app)
+            {
+                app.Start();
+                var addresses = string.Join(", ", RunnerHost.Addresses(app));
+                if (context.Json)
+                {
+                    context.WriteJson(w =>
+                    {
+                        w.WriteBoolean("ok", true);
+                        w.WriteString("listening", addresses);
+                        w.WriteString("home", context.Environment.Home);
+                    });
+                }
+                else if (context.Human)
+                {
+                    context.Plain($"reach serve: listening on {addresses} (REACH_HOME {context.Environment.Home}); Ctrl+C stops");
+                }
+
+                app.WaitForShutdown();
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

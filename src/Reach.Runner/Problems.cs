@@ -1,0 +1,75 @@
+using Reach.Core.Errors;
+
+namespace Reach.Runner;
+
+/// <summary>RFC 9457 problem details carrying the catalogue code.</summary>
+internal static class Problems
+{
+    /// <summary>The problem for a coded error, with the HTTP status its code maps to.</summary>
+    public static IResult For(ErrorCode error, string detail, IReadOnlyDictionary<string, object?>? details = null, int? status = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = error.Code, ["fix"] = error.Fix };
+        foreach (var (key, value) in details ?? new Dictionary<string, object?>())
+        {
+            extensions.TryAdd(key, value);
+        }
+
+        return Results.Problem(detail: detail, statusCode: status ?? StatusFor(error), title: error.Title, type: "urn:reach:error:" + error.Code, extensions: extensions);
+    }
+
+    /// <summary>The problem for a <see cref="ReachException"/>.</summary>
+    public static IResult For(ReachException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return For(error.Error, error.Message, error.Details);
+    }
+
+    /// <summary>The status an error code answers with.</summary>
+    public static int StatusFor(ErrorCode error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error == ErrorCatalog.RunnerSessionNotFound)
+        {
+            return StatusCodes.Status404NotFound;
+        }
+
+        if (error == ErrorCatalog.RunnerSessionClosed)
+        {
+            return StatusCodes.Status409Conflict;
+        }
+
+        return error.Kind switch
+        {
+            ErrorKind.Input => StatusCodes.Status400BadRequest,
+            ErrorKind.Negative => StatusCodes.Status422UnprocessableEntity,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+    }
+
+    /// <summary>Turns a <see cref="ReachException"/> escaping an endpoint into its problem, and anything else into REACH-9070.</summary>
+    public static async Task Middleware(HttpContext context, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (ReachException ex) when (!context.Response.HasStarted)
+        {
+            await For(ex).ExecuteAsync(context).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            // Kestrel's own refusals (a body over the limit is 413, a malformed request 400) keep their status.
+            await For(ErrorCatalog.RunnerRequestInvalid, ex.Message, status: ex.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The last line of defence: an internal error becomes a REACH-9070 problem, never a bare 500.
+        catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            await For(ErrorCatalog.Internal, $"An internal error: {ex.GetType().Name}: {ex.Message}").ExecuteAsync(context).ConfigureAwait(false);
+        }
+    }
+}

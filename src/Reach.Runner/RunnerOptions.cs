@@ -1,0 +1,17 @@
+namespace Reach.Runner;
+
+/// <summary>How a runner starts: where REACH_HOME is and which addresses it binds.</summary>
+internal sealed record RunnerOptions
+{
+    /// <summary>The default address: loopback only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8787";
+
+    /// <summary>REACH_HOME: transcripts go to <c>runs/</c>, workspaces to <c>workspaces/</c>.</summary>
+    public required string Home { get; init; }
+
+    /// <summary>The addresses to bind, separated by ';'. Port 0 picks a free port.</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary>The lowest level logged to the console.</summary>
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+
+namespace Reach.Runner.Tests;
+
+/// <summary>A real runner on 127.0.0.1 with a free port and its own temporary REACH_HOME, driven over HTTP.</summary>
+internal sealed class RunnerFixture : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunnerFixture(WebApplication app, string home, HttpClient client)
+    {
+        _app = app;
+        Home = home;
+        Client = client;
+    }
+
+    public string Home { get; }
+
+    public HttpClient Client { get; }
+
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(dir, "Reach.slnx")))
+            {
+                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
+            }
+
+            return dir;
+        }
+    }
+
+    public static string Example(string name) => Path.Combine(RepoRoot, "examples", "packs", name);
+
+    public static async Task<RunnerFixture> StartAsync()
+    {
+        var home = Directory.CreateTempSubdirectory("reach-runner-").FullName;
+        var app = RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = RunnerHost.Addresses(app).Single();
+        return new RunnerFixture(app, home, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    public async Task<JsonElement> PostAsync(string path, object body, string? tenant = null, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (tenant is not null)
+        {
+            request.Headers.Add("X-Tenant-ID", tenant);
+        }
+
+        using var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == expected, $"POST {path}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<string> OpenAsync(string pack, string? tenant = null)
+    {
+        var opened = await PostAsync("/v1/sessions", new { pack = Example(pack) }, tenant, HttpStatusCode.Created);
+        return opened.GetProperty("session_id").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless.
+        }
+    }
+}
