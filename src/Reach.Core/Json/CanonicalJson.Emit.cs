@@ -66,7 +66,21 @@ public static partial class CanonicalJson
 
                         WriteString(in _tokens[names[i]], destination, ref position);
                         destination[position++] = (byte)':';
-                        WriteValue(names[i] + 1, destination, ref position);
+
+                        // Most member values are plain strings and numbers, copied here without the call.
+                        ref readonly var value = ref _tokens[names[i] + 1];
+                        if (value.Kind is TokenKind.Verbatim || (value.Kind is TokenKind.String && !value.Escaped))
+                        {
+                            var raw = value.Kind is TokenKind.String
+                                ? _input.Slice(value.Start - 1, value.Length + 2)
+                                : _input.Slice(value.Start, value.Length);
+                            raw.CopyTo(destination[position..]);
+                            position += raw.Length;
+                        }
+                        else
+                        {
+                            WriteValue(names[i] + 1, destination, ref position);
+                        }
                     }
 
                     destination[position++] = (byte)'}';
@@ -76,18 +90,19 @@ public static partial class CanonicalJson
 
         private readonly void WriteString(in Token token, Span<byte> destination, ref int position)
         {
-            destination[position++] = (byte)'"';
             if (token.Escaped)
             {
+                destination[position++] = (byte)'"';
                 position += Escape(_scratch.AsSpan(token.Offset, token.Next), destination[position..]);
+                destination[position++] = (byte)'"';
             }
             else
             {
-                _input.Slice(token.Start, token.Length).CopyTo(destination[position..]);
-                position += token.Length;
+                // The raw text is canonical and the input holds its quotes around it: one copy for all.
+                var quoted = _input.Slice(token.Start - 1, token.Length + 2);
+                quoted.CopyTo(destination[position..]);
+                position += quoted.Length;
             }
-
-            destination[position++] = (byte)'"';
         }
     }
 }

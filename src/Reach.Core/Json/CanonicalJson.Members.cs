@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Reach.Core.Errors;
 
 namespace Reach.Core.Json;
@@ -15,6 +16,19 @@ public static partial class CanonicalJson
         /// <summary>Sorts the member names of the object just closed, refuses duplicates and records the order.</summary>
         private void CloseObject(int objectIndex, int namesBase)
         {
+            var duplicate = TryCloseObject(objectIndex, namesBase);
+            if (duplicate >= 0)
+            {
+                ThrowDuplicate(duplicate);
+            }
+        }
+
+        /// <summary>
+        /// Sorts the member names of the object just closed and records the order; returns the token of a
+        /// repeated name (the tape is then unusable), or -1. The fast reader falls back on it without throwing.
+        /// </summary>
+        private int TryCloseObject(int objectIndex, int namesBase)
+        {
             var count = _openNameCount - namesBase;
             if (_sortedNameCount + count > _sortedNames.Length)
             {
@@ -24,7 +38,11 @@ public static partial class CanonicalJson
             // The object's names are the top of the open names; they are sorted where they lie.
             var members = _openNames.AsSpan(namesBase, count);
             Sort(members);
-            CheckDuplicates(members);
+            var duplicate = FindDuplicate(members);
+            if (duplicate >= 0)
+            {
+                return duplicate;
+            }
 
             var sorted = _sortedNames.AsSpan(_sortedNameCount, count);
             for (var i = 0; i < count; i++)
@@ -38,6 +56,7 @@ public static partial class CanonicalJson
             _sortedNameCount += count;
             _openNameCount = namesBase;
             CloseContainer(objectIndex);
+            return -1;
         }
 
         /// <summary>The unescaped UTF-8 of a string or member name.</summary>
@@ -92,7 +111,10 @@ public static partial class CanonicalJson
             {
                 var item = members[i];
                 var j = i - 1;
-                while (j >= 0 && Compare(members[j], item) > 0)
+                // Prefixes mostly settle the order; the full comparison is a call.
+                while (j >= 0
+                    && (members[j].Prefix > item.Prefix
+                        || (members[j].Prefix == item.Prefix && Compare(members[j], item) > 0)))
                 {
                     members[j + 1] = members[j];
                     j--;
@@ -132,7 +154,8 @@ public static partial class CanonicalJson
             temporary[right..members.Length].CopyTo(members[target..]);
         }
 
-        private readonly void CheckDuplicates(ReadOnlySpan<Member> sorted)
+        /// <summary>The first repeated name in document order among sorted members, or -1.</summary>
+        private readonly int FindDuplicate(ReadOnlySpan<Member> sorted)
         {
             var duplicate = -1;
             for (var i = 1; i < sorted.Length; i++)
@@ -145,11 +168,12 @@ public static partial class CanonicalJson
                 }
             }
 
-            if (duplicate < 0)
-            {
-                return;
-            }
+            return duplicate;
+        }
 
+        [DoesNotReturn]
+        private readonly void ThrowDuplicate(int duplicate)
+        {
             var key = Encoding.UTF8.GetString(Text(duplicate));
             var quoted = key.Length <= MaxQuotedKey ? key : string.Concat(key.AsSpan(0, MaxQuotedKey), "…");
             Throw(

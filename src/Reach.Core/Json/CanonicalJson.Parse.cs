@@ -111,11 +111,29 @@ public static partial class CanonicalJson
 
         public void Read(JsonReaderOptions options)
         {
-            var reader = new Utf8JsonReader(_input, options);
-
             // The reader does not check UTF-8; one vectorized pass over the whole input usually settles it,
             // and only when it fails are strings checked one by one to find where.
             var checkStrings = !Utf8.IsValid(_input);
+
+            // Valid documents are read by the fast reader; anything it does not take (errors included) is
+            // read again from scratch by Utf8JsonReader, which alone decides what is refused and how.
+            if (!checkStrings && TryReadFast())
+            {
+                return;
+            }
+
+            _count = 0;
+            _openNameCount = 0;
+            _sortedNameCount = 0;
+            _scratchUsed = 0;
+            _textLength = 0;
+            _nonEmptyContainers = 0;
+            ReadWithReader(options, checkStrings);
+        }
+
+        private void ReadWithReader(JsonReaderOptions options, bool checkStrings)
+        {
+            var reader = new Utf8JsonReader(_input, options);
             Span<int> open = stackalloc int[MaxDepth + 1];
             Span<int> namesBase = stackalloc int[MaxDepth + 1];
             var depth = 0;
@@ -206,10 +224,26 @@ public static partial class CanonicalJson
                 Throw(ErrorCatalog.JsonInvalid, start + IndexOfInvalidUtf8(raw), "the string is not valid UTF-8");
             }
 
-            if (!reader.ValueIsEscaped)
+            var index = AddText(kind, start, raw, reader.ValueIsEscaped, out var loneSurrogateAt);
+            if (index < 0)
             {
-                // Raw text without escapes is already canonical: the reader refused control characters in
+                Throw(ErrorCatalog.JsonLoneSurrogate, start + loneSurrogateAt, "the escape is a UTF-16 surrogate that does not form a pair");
+            }
+
+            return index;
+        }
+
+        /// <summary>
+        /// Adds a string or name from its raw text (between the quotes, already checked); returns -1, with
+        /// the offset in <paramref name="raw"/>, when an escape is a lone surrogate.
+        /// </summary>
+        private int AddText(TokenKind kind, int start, ReadOnlySpan<byte> raw, bool escaped, out int loneSurrogateAt)
+        {
+            if (!escaped)
+            {
+                // Raw text without escapes is already canonical: both readers refuse control characters in
                 // it, and a quotation mark or reverse solidus could only appear escaped.
+                loneSurrogateAt = -1;
                 var plain = Add(kind, start, raw.Length + 2);
                 _tokens[plain].Length = raw.Length;
                 return plain;
@@ -217,10 +251,10 @@ public static partial class CanonicalJson
 
             // Unescaped text is never longer than its raw form.
             var destination = ReserveScratch(raw.Length);
-            var length = Unescape(raw, destination, out var loneSurrogateAt);
+            var length = Unescape(raw, destination, out loneSurrogateAt);
             if (length < 0)
             {
-                Throw(ErrorCatalog.JsonLoneSurrogate, start + loneSurrogateAt, "the escape is a UTF-16 surrogate that does not form a pair");
+                return -1;
             }
 
             var index = Add(kind, start, EscapedLength(destination[..length]) + 2);
@@ -258,6 +292,11 @@ public static partial class CanonicalJson
                 Throw(ErrorCatalog.JsonNumberOutOfRange, start, "the number is too large for an IEEE 754 double");
             }
 
+            AddFormatted(start, value);
+        }
+
+        private void AddFormatted(int start, double value)
+        {
             var length = FormatNumber(value, ReserveScratch(MaxNumberLength));
             var index = Add(TokenKind.Formatted, start, length);
             _tokens[index].Offset = _scratchUsed;
@@ -273,7 +312,13 @@ public static partial class CanonicalJson
                 Array.Resize(ref _openNames, _openNames.Length * 2);
             }
 
-            _openNames[_openNameCount++] = new Member { Prefix = SortPrefix(Text(index)), Token = index };
+            // A plain name lies in the input, usually with 8 bytes to read from its start (its closing quote and
+            // what follows fill the rest).
+            ref readonly var token = ref _tokens[index];
+            var prefix = !token.Escaped && _input.Length - token.Start >= 8
+                ? SortPrefixOfPadded(_input.Slice(token.Start, 8), token.Length)
+                : SortPrefix(Text(index));
+            _openNames[_openNameCount++] = new Member { Prefix = prefix, Token = index };
         }
 
         /// <summary>Room for <paramref name="size"/> more bytes at the end of the scratch buffer; offsets stay valid.</summary>

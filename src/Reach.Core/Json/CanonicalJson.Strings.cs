@@ -276,6 +276,26 @@ public static partial class CanonicalJson
             }
         }
 
+        return MapLeadBytes(prefix);
+    }
+
+    /// <summary>
+    /// <see cref="SortPrefix"/> of the first <paramref name="length"/> bytes of
+    /// <paramref name="eightBytes"/>: one read, the bytes past the name masked off, instead of a byte loop.
+    /// </summary>
+    private static ulong SortPrefixOfPadded(ReadOnlySpan<byte> eightBytes, int length)
+    {
+        var prefix = BinaryPrimitives.ReadUInt64BigEndian(eightBytes);
+        if (length < 8)
+        {
+            prefix = length == 0 ? 0 : prefix & (ulong.MaxValue << (64 - (8 * length)));
+        }
+
+        return MapLeadBytes(prefix);
+    }
+
+    private static ulong MapLeadBytes(ulong prefix)
+    {
         if ((prefix & 0x8080808080808080) == 0)
         {
             return prefix; // ASCII, the usual case

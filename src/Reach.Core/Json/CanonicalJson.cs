@@ -12,8 +12,10 @@ namespace Reach.Core.Json;
 /// Hand-written rather than built on <see cref="Utf8JsonWriter"/>: the writer escapes non-ASCII and
 /// HTML-sensitive characters, prints numbers in .NET's layout and keeps members in input order, and no
 /// package on NuGet implements RFC 8785. The input is read once into a flat token tape (arrays reused per
-/// thread), every check runs in that pass, which also counts the exact output length, and the canonical
-/// text is then written from the tape into one span; nothing is written when the input is refused.
+/// thread), by a hand-written reader for well-formed documents and by <see cref="Utf8JsonReader"/> for all
+/// it declines, errors included; every check runs in that pass, which also counts the exact output length,
+/// and the canonical text is then written from the tape into one span; nothing is written when the input
+/// is refused.
 /// </remarks>
 public static partial class CanonicalJson
 {
