@@ -55,6 +55,7 @@ internal static class ReachApp
         root.Subcommands.Add(KeyCommand.Create(environment));
         root.Subcommands.Add(RegistryCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment));
+        root.Subcommands.Add(ConfigCommand.Create(environment));
         return root;
     }
 

@@ -1,5 +1,7 @@
 using System.Reflection;
 using Reach.Core;
+using Reach.Core.Errors;
+using Reach.Runner.Storage;
 
 namespace Reach.Runner;
 
@@ -9,10 +11,17 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        routes.MapGet("/readyz", (RunnerOptions options) =>
-            Directory.Exists(options.Home) || TryCreate(options.Home)
+        routes.MapGet("/readyz", async (RunnerOptions options, SessionRegistry sessions, HttpContext context) =>
+        {
+            if (!Directory.Exists(options.Home) && !TryCreate(options.Home))
+            {
+                return Results.Json(new { status = "not ready", reason = "REACH_HOME cannot be created" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return await Reachable(sessions.Store, context.RequestAborted).ConfigureAwait(false)
                 ? Results.Json(new { status = "ready" })
-                : Results.Json(new { status = "not ready", reason = "REACH_HOME cannot be created" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+                : Results.Json(new { status = "not ready", reason = "the store cannot be reached", code = ErrorCatalog.RunnerStoreUnavailable.Code }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
         routes.MapGroup("/v1").MapGet("/version", () => Results.Json(new
         {
             version = typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",
@@ -20,6 +29,20 @@ internal static class HealthApi
             format = EngineInfo.FormatVersion,
         }));
         return routes;
+    }
+
+    private static async Task<bool> Reachable(IRunnerStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.PingAsync(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any failure to reach the store is "not ready", not a 500.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
     }
 
     private static bool TryCreate(string path)

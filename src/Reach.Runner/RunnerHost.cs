@@ -34,12 +34,13 @@ internal static class RunnerHost
             o.SerializerOptions.Encoder = Json.Encoder;
         });
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new SessionRegistry(options.Home));
+        builder.Services.AddSingleton(new SessionRegistry(options.Home, options.Store ?? new Storage.InMemoryRunnerStore()));
 
         var app = builder.Build();
         app.Use(Problems.Middleware);
         app.MapHealthApi();
         app.MapSessionsApi();
+        app.MapFeaturesApi(Config.ConfigLoader.Load(options.Home));
         return app;
     }
 

@@ -12,6 +12,12 @@ internal sealed record RunnerOptions
     /// <summary>The addresses to bind, separated by ';'. Port 0 picks a free port.</summary>
     public string Urls { get; init; } = DefaultUrls;
 
+    /// <summary>
+    /// Where sessions and transcript lines are persisted; owned (opened and disposed) by whoever starts the runner.
+    /// Null: an in-memory store, for the runner started on its own (<c>reach serve</c> passes the SQLite store).
+    /// </summary>
+    public Storage.IRunnerStore? Store { get; init; }
+
     /// <summary>The lowest level logged to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 }

@@ -1,6 +1,7 @@
 using Reach.Core.Engine;
 using Reach.Core.Errors;
 using Reach.Core.Packs;
+using Reach.Runner.Storage;
 
 namespace Reach.Runner;
 
@@ -10,15 +11,20 @@ internal sealed class RunnerSession
     private readonly Lock _gate = new();
     private readonly RunSession _core;
     private readonly SuppliedEffects _effects;
+    private readonly StoredTranscriptStream _transcript;
+    private readonly IRunnerStore _store;
+    private readonly TimeProvider _clock;
     private long _calls;
 
-    public RunnerSession(string tenant, RunSession core, SuppliedEffects effects, LoadedPack pack, string transcriptPath)
+    public RunnerSession(string tenant, RunSession core, SuppliedEffects effects, LoadedPack pack, StoredTranscriptStream transcript, IRunnerStore store, TimeProvider clock)
     {
         Tenant = tenant;
         _core = core;
         _effects = effects;
         Pack = pack;
-        TranscriptPath = transcriptPath;
+        _transcript = transcript;
+        _store = store;
+        _clock = clock;
     }
 
     public string Tenant { get; }
@@ -26,8 +32,6 @@ internal sealed class RunnerSession
     public string Id => _core.RunId;
 
     public LoadedPack Pack { get; }
-
-    public string TranscriptPath { get; }
 
     public RunResult? Closed { get; private set; }
 
@@ -54,27 +58,23 @@ internal sealed class RunnerSession
         }
     }
 
-    /// <summary>Records <c>run.finished</c> and seals the transcript.</summary>
+    /// <summary>Records <c>run.finished</c>, seals the transcript and marks the stored session closed with its seal.</summary>
     public RunResult Close()
     {
         lock (_gate)
         {
             ThrowIfClosed();
-            Closed = _core.Finish(RunStatus.Succeeded);
+            var result = _core.Finish(RunStatus.Succeeded);
             _core.Dispose();
-            return Closed;
-        }
-    }
+            var seal = _transcript.Seal ?? throw new InvalidOperationException("The writer finished without a seal line.");
+            var closing = new SessionClosing(RunSession.StatusText(result.Status), result.Fingerprint.ToString(), seal, _clock.GetUtcNow());
+            if (!_store.CloseSessionAsync(Tenant, Id, closing, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The store refused to close the session '{Id}'.");
+            }
 
-    /// <summary>The transcript's bytes as written: whole lines only, sealed once the session is closed.</summary>
-    public byte[] ReadTranscript()
-    {
-        lock (_gate)
-        {
-            using var stream = new FileStream(TranscriptPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            return bytes;
+            Closed = result;
+            return result;
         }
     }
 

@@ -1,12 +1,19 @@
 using Reach.Core.Engine;
 using Reach.Core.Errors;
 using Reach.Core.Tools;
+using Reach.Runner.Storage;
 
 namespace Reach.Runner;
 
-/// <summary><c>/v1/sessions</c>: open a session on a pack, send it tool calls, close it, download its transcript.</summary>
+/// <summary><c>/v1/sessions</c>: open a session on a pack, send it tool calls, close it, read its events and transcript.</summary>
 internal static class SessionsApi
 {
+    /// <summary>The events page size when <c>limit</c> is not given, and the largest allowed.</summary>
+    public const int DefaultEventsLimit = 100;
+
+    /// <summary>The largest <c>limit</c> an events page accepts.</summary>
+    public const int MaxEventsLimit = 1000;
+
     private static readonly JsonElement EmptyObject = JsonSerializer.Deserialize<JsonElement>("{}");
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
@@ -16,6 +23,7 @@ internal static class SessionsApi
         group.MapPost("/{id}/tool-calls", ToolCall);
         group.MapPost("/{id}/close", Close);
         group.MapGet("/{id}/transcript", Transcript);
+        group.MapGet("/{id}/events", Events);
         return routes;
     }
 
@@ -41,7 +49,7 @@ internal static class SessionsApi
     private static async Task<IResult> ToolCall(string id, HttpRequest request, SessionRegistry sessions)
     {
         var tenant = Tenants.Of(request);
-        var session = sessions.Get(tenant, id);
+        var session = await sessions.GetAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
         var body = await ReadObject(request).ConfigureAwait(false);
         var tool = RequiredString(body, "tool");
         var input = body.TryGetProperty("input", out var given) ? given : EmptyObject;
@@ -66,21 +74,71 @@ internal static class SessionsApi
         return Results.Json(Describe(outcome), RunnerHost.Json);
     }
 
-    private static IResult Close(string id, HttpRequest request, SessionRegistry sessions)
+    private static async Task<IResult> Close(string id, HttpRequest request, SessionRegistry sessions)
     {
-        var session = sessions.Get(Tenants.Of(request), id);
-        var result = session.Close();
+        var result = await sessions.CloseAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return Results.Json(
-            new { session_id = session.Id, status = RunSession.StatusText(result.Status), fingerprint = result.Fingerprint.ToString(), events = result.Events },
+            new { session_id = id, status = RunSession.StatusText(result.Status), fingerprint = result.Fingerprint.ToString(), events = result.Events },
             RunnerHost.Json);
     }
 
-    private static IResult Transcript(string id, HttpRequest request, SessionRegistry sessions)
+    private static async Task<IResult> Transcript(string id, HttpRequest request, SessionRegistry sessions)
     {
-        var session = sessions.Get(Tenants.Of(request), id);
+        var tenant = Tenants.Of(request);
 
-        // The bytes the writer produced, unchanged; an open session's transcript is the whole lines so far, unsealed.
-        return Results.Bytes(session.ReadTranscript(), "application/x-ndjson", session.Id + ".jsonl");
+        // The bytes the writer produced, from the store; an open session's transcript is the lines committed so far, unsealed.
+        var bytes = await sessions.Store.ReadTranscriptAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false)
+            ?? throw new ReachException(ErrorCatalog.RunnerSessionNotFound, $"No session '{id}' for tenant '{tenant}'.");
+        return Results.Bytes(bytes, "application/x-ndjson", id + ".jsonl");
+    }
+
+    private static async Task<IResult> Events(string id, HttpRequest request, SessionRegistry sessions)
+    {
+        var tenant = Tenants.Of(request);
+        var after = QueryInteger(request, "after", -1, -1, long.MaxValue);
+        var limit = (int)QueryInteger(request, "limit", DefaultEventsLimit, 1, MaxEventsLimit);
+        var events = await sessions.Store.ReadEventsAsync(tenant, id, after, limit, request.HttpContext.RequestAborted).ConfigureAwait(false)
+            ?? throw new ReachException(ErrorCatalog.RunnerSessionNotFound, $"No session '{id}' for tenant '{tenant}'.");
+
+        // Each event is embedded as the canonical object the writer produced (its line without the newline).
+        using var body = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("session_id", id);
+            writer.WriteStartArray("events");
+            foreach (var stored in events)
+            {
+                writer.WriteRawValue(stored.Line.AsSpan(0, stored.Line.Length - 1), skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+            if (events.Count == limit)
+            {
+                writer.WriteNumber("next_after", events[^1].Seq);
+            }
+            else
+            {
+                writer.WriteNull("next_after");
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Results.Bytes(body.ToArray(), "application/json");
+    }
+
+    private static long QueryInteger(HttpRequest request, string name, long fallback, long min, long max)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return fallback;
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ReachException(ErrorCatalog.RunnerRequestInvalid, $"The query parameter '{name}' must be an integer from {min} to {max}.") { Details = new Dictionary<string, object?>(StringComparer.Ordinal) { ["field"] = name } };
     }
 
     private static CallResponse Describe(CallOutcome outcome)

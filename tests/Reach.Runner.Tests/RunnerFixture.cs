@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
+using Reach.Storage.Sqlite;
 
 namespace Reach.Runner.Tests;
 
@@ -8,12 +9,15 @@ internal sealed class RunnerFixture : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RunnerFixture(WebApplication app, string home, HttpClient client)
+    private RunnerFixture(WebApplication app, string home, HttpClient client, SqliteRunnerStore store)
     {
         _app = app;
         Home = home;
         Client = client;
+        Store = store;
     }
+
+    public SqliteRunnerStore Store { get; }
 
     public string Home { get; }
 
@@ -35,13 +39,17 @@ internal sealed class RunnerFixture : IAsyncDisposable
 
     public static string Example(string name) => Path.Combine(RepoRoot, "examples", "packs", name);
 
-    public static async Task<RunnerFixture> StartAsync()
+    /// <summary>Leaves REACH_HOME in place on dispose, for a second runner to start on it.</summary>
+    public bool KeepHome { get; set; }
+
+    public static async Task<RunnerFixture> StartAsync(string? home = null)
     {
-        var home = Directory.CreateTempSubdirectory("reach-runner-").FullName;
-        var app = RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
+        home ??= Directory.CreateTempSubdirectory("reach-runner-").FullName;
+        var store = await SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(home), TestContext.Current.CancellationToken);
+        var app = RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = store, MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = RunnerHost.Addresses(app).Single();
-        return new RunnerFixture(app, home, new HttpClient { BaseAddress = new Uri(address) });
+        return new RunnerFixture(app, home, new HttpClient { BaseAddress = new Uri(address) }, store);
     }
 
     public async Task<JsonElement> PostAsync(string path, object body, string? tenant = null, HttpStatusCode expected = HttpStatusCode.OK)
@@ -69,6 +77,12 @@ internal sealed class RunnerFixture : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        await Store.DisposeAsync();
+        if (KeepHome)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Home, recursive: true);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reach.Runner;
+using Reach.Storage.Sqlite;
 
 namespace Reach.Cli.Commands;
 
@@ -17,31 +18,44 @@ internal static class ServeCommand
         command.SetAction(parse =>
         {
             var context = new CommandContext(parse, environment);
-            var app = RunnerHost.Build(new RunnerOptions
-            {
-                Home = context.Environment.Home,
-                Urls = parse.GetValue(urls)!,
-                MinimumLogLevel = context.Verbose ? LogLevel.Information : LogLevel.Warning,
-            });
-            using (app)
-            {
-                app.Start();
-                var addresses = string.Join(", ", RunnerHost.Addresses(app));
-                if (context.Json)
-                {
-                    context.WriteJson(w =>
-                    {
-                        w.WriteBoolean("ok", true);
-                        w.WriteString("listening", addresses);
-                        w.WriteString("home", context.Environment.Home);
-                    });
-                }
-                else if (context.Human)
-                {
-                    context.Plain($"reach serve: listening on {addresses} (REACH_HOME {context.Environment.Home}); Ctrl+C stops");
-                }
+            var url = parse.GetValue(urls)!;
 
-                app.WaitForShutdown();
+            // Checked before the database is touched, so a refused address leaves REACH_HOME as it was.
+            RunnerHost.CheckLoopback(url);
+            var store = SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(context.Environment.Home), CancellationToken.None).GetAwaiter().GetResult();
+            try
+            {
+                var app = RunnerHost.Build(new RunnerOptions
+                {
+                    Home = context.Environment.Home,
+                    Urls = url,
+                    Store = store,
+                    MinimumLogLevel = context.Verbose ? LogLevel.Information : LogLevel.Warning,
+                });
+                using (app)
+                {
+                    app.Start();
+                    var addresses = string.Join(", ", RunnerHost.Addresses(app));
+                    if (context.Json)
+                    {
+                        context.WriteJson(w =>
+                        {
+                            w.WriteBoolean("ok", true);
+                            w.WriteString("listening", addresses);
+                            w.WriteString("home", context.Environment.Home);
+                        });
+                    }
+                    else if (context.Human)
+                    {
+                        context.Plain($"reach serve: listening on {addresses} (REACH_HOME {context.Environment.Home}); Ctrl+C stops");
+                    }
+
+                    app.WaitForShutdown();
+                }
+            }
+            finally
+            {
+                store.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
 
             return 0;

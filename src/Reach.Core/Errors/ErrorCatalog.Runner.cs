@@ -18,4 +18,6 @@ public static partial class ErrorCatalog
     public static readonly ErrorCode RunnerNonLoopback = Define("REACH-4006", ErrorKind.Input, "The runner binds only loopback addresses", "Use --urls http://127.0.0.1:PORT (or localhost); token authentication, which a public bind needs, does not exist yet.");
     /// <summary>The URL to bind cannot be parsed.</summary>
     public static readonly ErrorCode RunnerUrlInvalid = Define("REACH-4007", ErrorKind.Input, "The address to bind is not a URL", "Pass --urls like http://127.0.0.1:8787.");
+    /// <summary>The runner's store cannot be opened or written.</summary>
+    public static readonly ErrorCode RunnerStoreUnavailable = Define("REACH-4008", ErrorKind.Environment, "The runner's database cannot be used", "Check that REACH_HOME/reach.db (or the configured database) is writable and not locked by another program; /readyz reports it.");
 }

@@ -1,0 +1,67 @@
+using Reach.Runner.Config;
+
+namespace Reach.Cli.Commands;
+
+/// <summary><c>reach config show</c>: the effective configuration and where each value came from.</summary>
+internal static class ConfigCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var show = new Command("show", "Print every setting and feature flag with its effective value and its source (default, file, environment, flag).\n\nExample:\n  REACH_FEATURE_FLAGS=enable_sso reach config show --json");
+        show.SetAction(parse => Show(new CommandContext(parse, environment)));
+        var config = new Command("config", "Show the configuration read from REACH_HOME/config.json and the environment (docs/CONFIG.md).\n\nExample:\n  reach config show")
+        {
+            show,
+        };
+        return config;
+    }
+
+    private static int Show(CommandContext context)
+    {
+        var config = ConfigLoader.Load(context.Environment.Home, context.Environment.Variables);
+        if (context.Json)
+        {
+            context.WriteJson(w =>
+            {
+                w.WriteBoolean("ok", true);
+                ConfigJson.Write(w, config);
+            });
+            return 0;
+        }
+
+        context.Plain($"config  {config.FilePath}{(config.FileFound ? string.Empty : "  (not found: defaults and environment only)")}");
+        Row(context, ReachConfig.PolicyModeKey, config.PolicyMode.Value, config.PolicyMode.Source, ReachConfig.PolicyModeVariable);
+        Row(context, ReachConfig.RequireSignedKey, config.RequireSigned.Value ? "true" : "false", config.RequireSigned.Source, ReachConfig.RequireSignedVariable);
+        Row(context, ReachConfig.FsyncIntervalKey, config.FsyncIntervalMs.Value.ToString(CultureInfo.InvariantCulture), config.FsyncIntervalMs.Source, ReachConfig.FsyncIntervalVariable);
+        Row(context, ReachConfig.ListenKey, config.Listen.Value, config.Listen.Source, null);
+        context.Plain("features");
+        foreach (var flag in FeatureFlag.All)
+        {
+            var value = config.Features[flag.Name];
+            var note = flag.Note is null ? string.Empty : $"  ({flag.Note})";
+            Row(context, "  " + flag.Name, value.Value ? "on" : "off", value.Source, ReachConfig.FeatureFlagsVariable, note);
+        }
+
+        if (!context.Quiet)
+        {
+            foreach (var warning in config.Warnings)
+            {
+                context.Environment.Error.WriteLine($"warning[{warning.Error.Code}]: {warning.Message}");
+            }
+        }
+
+        context.Plain("next: set REACH_FEATURE_FLAGS=enable_sso,... or edit config.json (docs/CONFIG.md)");
+        return 0;
+    }
+
+    private static void Row(CommandContext context, string key, string value, ConfigSource source, string? variable, string note = "")
+    {
+        var from = source switch
+        {
+            ConfigSource.Environment when variable is not null => "environment " + variable,
+            ConfigSource.File => "file",
+            _ => ConfigSources.Text(source),
+        };
+        context.Plain($"{key,-27}{value,-24}{from}{note}");
+    }
+}

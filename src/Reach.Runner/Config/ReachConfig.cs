@@ -1,0 +1,42 @@
+namespace Reach.Runner.Config;
+
+/// <summary>
+/// The effective configuration: each setting and feature flag with its value and source. Read by
+/// <see cref="ConfigLoader"/> from <c>REACH_HOME/config.json</c> and the environment (the environment wins); a command
+/// that takes an option for a setting replaces it with <c>with</c> and <see cref="ConfigSource.Flag"/>.
+/// </summary>
+internal sealed record ReachConfig
+{
+    public const string FileName = "config.json";
+    public const string PolicyModeKey = "policy_mode";
+    public const string RequireSignedKey = "require_signed";
+    public const string FsyncIntervalKey = "fsync_interval_ms";
+    public const string ListenKey = "listen";
+    public const string FeaturesKey = "features";
+    public const string PolicyModeVariable = "REACH_POLICY_MODE";
+    public const string RequireSignedVariable = "REACH_REQUIRE_SIGNED";
+    public const string FsyncIntervalVariable = "REACH_FSYNC_INTERVAL_MS";
+    public const string FeatureFlagsVariable = "REACH_FEATURE_FLAGS";
+    public const string DefaultListen = RunnerOptions.DefaultUrls;
+
+    /// <summary>The configuration file's path, whether or not it exists.</summary>
+    public required string FilePath { get; init; }
+
+    public bool FileFound { get; init; }
+
+    /// <summary><c>enforce</c> or <c>warn</c>.</summary>
+    public ConfigValue<string> PolicyMode { get; init; } = new("enforce", ConfigSource.Default);
+
+    public ConfigValue<bool> RequireSigned { get; init; } = new(false, ConfigSource.Default);
+
+    public ConfigValue<int> FsyncIntervalMs { get; init; } = new(1000, ConfigSource.Default);
+
+    public ConfigValue<string> Listen { get; init; } = new(DefaultListen, ConfigSource.Default);
+
+    /// <summary>Every known flag (<see cref="FeatureFlag.All"/>), on or off, with its source.</summary>
+    public required IReadOnlyDictionary<string, ConfigValue<bool>> Features { get; init; }
+
+    public IReadOnlyList<ConfigWarning> Warnings { get; init; } = [];
+
+    public bool IsEnabled(string flag) => Features.TryGetValue(flag, out var value) && value.Value;
+}

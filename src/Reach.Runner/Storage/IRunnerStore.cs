@@ -1,0 +1,64 @@
+namespace Reach.Runner.Storage;
+
+/// <summary>
+/// Where the runner keeps its sessions and their transcript lines, one implementation per database (SQLite in
+/// <c>Reach.Storage.Sqlite</c>; an in-memory one for the runner on its own), all held to one conformance suite.
+/// Every method is scoped by tenant: the store writes the tenant into each row it creates and a row of another tenant
+/// is simply not there (not found, not appendable, not closable).
+/// </summary>
+internal interface IRunnerStore : IAsyncDisposable
+{
+    /// <summary>Answers whether the store can be reached (for <c>/readyz</c>).</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates a session row with its transcript header line; false when the id already exists (for any tenant).</summary>
+    Task<bool> CreateSessionAsync(string tenant, NewSession session, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends one event line (the bytes exactly as the writer produced them, newline included) to the tenant's open
+    /// session; returns only once the row is committed. False when the tenant has no open session with that id.
+    /// </summary>
+    Task<bool> AppendEventAsync(string tenant, string sessionId, long seq, ReadOnlyMemory<byte> line, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> events with a sequence number above <paramref name="afterSeq"/>, in order; null when the tenant has no such session.</summary>
+    Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The transcript's bytes (header, events, and the seal once closed), byte-identical to the writer's file; null when the tenant has no such session.</summary>
+    Task<byte[]?> ReadTranscriptAsync(string tenant, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Marks the tenant's open session closed with its final status, fingerprint and seal line; false when there is no such open session.</summary>
+    Task<bool> CloseSessionAsync(string tenant, string sessionId, SessionClosing closing, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's session with that id, or null.</summary>
+    Task<StoredSession?> GetSessionAsync(string tenant, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's sessions ordered by id, up to <paramref name="limit"/> of them after <paramref name="afterId"/> (null: from the first).</summary>
+    Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>What a new session row holds; the tenant is the store's to fill in.</summary>
+internal sealed record NewSession(string Id, string PackName, string PackVersion, string PackDirectory, string PackDigest, DateTimeOffset Created, ReadOnlyMemory<byte> Header);
+
+/// <summary>How a session ends: its status, its fingerprint and the seal line the writer produced.</summary>
+internal sealed record SessionClosing(string Status, string Fingerprint, ReadOnlyMemory<byte> Seal, DateTimeOffset Closed);
+
+/// <summary>A stored session row.</summary>
+internal sealed record StoredSession(
+    string Id,
+    string Tenant,
+    string PackName,
+    string PackVersion,
+    string PackDirectory,
+    string PackDigest,
+    string Status,
+    DateTimeOffset Created,
+    DateTimeOffset? Closed,
+    string? Fingerprint,
+    long Events)
+{
+    /// <summary>The status of a session that has not been closed.</summary>
+    public const string Open = "open";
+}
+
+/// <summary>One stored event line: its sequence number and canonical bytes (newline included).</summary>
+internal sealed record StoredEvent(long Seq, byte[] Line);

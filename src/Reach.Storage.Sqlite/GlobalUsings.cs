@@ -1,0 +1,2 @@
+global using Microsoft.Data.Sqlite;
+global using Reach.Runner.Storage;
