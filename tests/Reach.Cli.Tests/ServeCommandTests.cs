@@ -16,6 +16,35 @@ public class ServeCommandTests
         Assert.Contains("REACH-4006", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("postgres://reach:secret@127.0.0.1:1/reach")]
+    [InlineData("Host=127.0.0.1;Port=1;Username=reach;Password=secret;Database=reach")]
+    public void Serve_with_an_unreachable_postgres_database_fails_with_4008_and_no_sqlite_file(string database)
+    {
+        using var reach = new ReachProcess();
+        var result = reach.Run("serve", "--urls", "http://127.0.0.1:0", "--database", database);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("REACH-4008", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(reach.Home, "reach.db")));
+    }
+
+    [Fact]
+    public async Task Serve_takes_the_postgres_database_from_REACH_DATABASE_URL()
+    {
+        using var reach = new ReachProcess();
+        var start = reach.StartInfo("serve", "--urls", "http://127.0.0.1:0");
+        start.Environment["REACH_DATABASE_URL"] = "postgres://reach:secret@127.0.0.1:1/reach";
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, process.ExitCode);
+        Assert.Contains("REACH-4008", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(reach.Home, "reach.db")));
+    }
+
     [Fact]
     public async Task Serve_starts_the_runner_on_loopback_and_answers()
     {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reach.Runner;
+using Reach.Runner.Storage;
+using Reach.Storage.Postgres;
 using Reach.Storage.Sqlite;
 
 namespace Reach.Cli.Commands;
@@ -11,9 +13,11 @@ internal static class ServeCommand
     public static Command Create(CliEnvironment environment)
     {
         var urls = new Option<string>("--urls") { Description = "The address to bind; loopback only (127.0.0.1, ::1, localhost) until token authentication exists", DefaultValueFactory = _ => RunnerOptions.DefaultUrls };
-        var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --urls http://127.0.0.1:9000")
+        var database = new Option<string?>("--database") { Description = "A PostgreSQL database to keep sessions in: a postgres://user:password@host:port/db URL or an Npgsql connection string (default: REACH_DATABASE_URL, else SQLite in REACH_HOME/reach.db)" };
+        var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --urls http://127.0.0.1:9000\n  reach serve --database postgres://reach:secret@127.0.0.1:5432/reach")
         {
             urls,
+            database,
         };
         command.SetAction(parse =>
         {
@@ -22,7 +26,10 @@ internal static class ServeCommand
 
             // Checked before the database is touched, so a refused address leaves REACH_HOME as it was.
             RunnerHost.CheckLoopback(url);
-            var store = SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(context.Environment.Home), CancellationToken.None).GetAwaiter().GetResult();
+            var postgres = parse.GetValue(database) is { Length: > 0 } given ? given : context.Environment.Get("REACH_DATABASE_URL");
+            IRunnerStore store = postgres is null
+                ? SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(context.Environment.Home), CancellationToken.None).GetAwaiter().GetResult()
+                : PostgresRunnerStore.OpenAsync(postgres, CancellationToken.None).GetAwaiter().GetResult();
             try
             {
                 var app = RunnerHost.Build(new RunnerOptions

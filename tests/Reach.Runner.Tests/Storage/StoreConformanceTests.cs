@@ -6,9 +6,9 @@ namespace Reach.Runner.Tests.Storage;
 /// <summary>
 /// What every <see cref="IRunnerStore"/> must do, written once and run per provider (Dapper's shape): a provider's
 /// test class derives from this and supplies the factory (open a fresh store, reopen the same database). Providers
-/// today: <see cref="SqliteStoreTests"/> and <see cref="InMemoryStoreTests"/>. PostgreSQL plugs in the same way next:
-/// <c>PostgresStoreTests : StoreConformanceTests</c> in this folder, one fresh database (or schema) per test from
-/// <c>REACH_TEST_DATABASE_URL</c>, failing with a clear message when no server is given (.ci/run starts one).
+/// today: <see cref="SqliteStoreTests"/>, <see cref="InMemoryStoreTests"/> and <see cref="PostgresStoreTests"/> (one
+/// fresh schema per test on the server <c>REACH_TEST_POSTGRES</c> names, failing with a clear message when no server is
+/// given; .ci/run and ./run-tests start one through .ci/postgres).
 /// (Not generic over the store type: the stores are internal and xUnit needs public test classes.)
 /// </summary>
 public abstract class StoreConformanceTests : IAsyncLifetime

@@ -1,0 +1,2 @@
+global using Npgsql;
+global using Reach.Runner.Storage;
