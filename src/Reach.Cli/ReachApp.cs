@@ -56,6 +56,7 @@ internal static class ReachApp
         root.Subcommands.Add(RegistryCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment));
         root.Subcommands.Add(ConfigCommand.Create(environment));
+        root.Subcommands.Add(TokenCommand.Create(environment));
         return root;
     }
 

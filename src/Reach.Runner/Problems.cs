@@ -29,7 +29,7 @@ internal static class Problems
     public static int StatusFor(ErrorCode error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (error == ErrorCatalog.RunnerSessionNotFound)
+        if (error == ErrorCatalog.RunnerSessionNotFound || error == ErrorCatalog.RunnerRunNotFound)
         {
             return StatusCodes.Status404NotFound;
         }
@@ -37,6 +37,26 @@ internal static class Problems
         if (error == ErrorCatalog.RunnerSessionClosed)
         {
             return StatusCodes.Status409Conflict;
+        }
+
+        if (error == ErrorCatalog.RunnerUnauthorized)
+        {
+            return StatusCodes.Status401Unauthorized;
+        }
+
+        if (error == ErrorCatalog.RunnerTenantForbidden || error == ErrorCatalog.RunnerSpawnLimit)
+        {
+            return StatusCodes.Status403Forbidden;
+        }
+
+        if (error == ErrorCatalog.RunnerRequestTooLarge)
+        {
+            return StatusCodes.Status413PayloadTooLarge;
+        }
+
+        if (error == ErrorCatalog.RunnerRateLimited)
+        {
+            return StatusCodes.Status429TooManyRequests;
         }
 
         return error.Kind switch
@@ -62,8 +82,9 @@ internal static class Problems
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
-            // Kestrel's own refusals (a body over the limit is 413, a malformed request 400) keep their status.
-            await For(ErrorCatalog.RunnerRequestInvalid, ex.Message, status: ex.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
+            // Kestrel's own refusals keep their status: a body over the limit is 413 (REACH-4016), a malformed request 400.
+            var error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCatalog.RunnerRequestTooLarge : ErrorCatalog.RunnerRequestInvalid;
+            await For(error, ex.Message, status: ex.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The last line of defence: an internal error becomes a REACH-9070 problem, never a bare 500.
         catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)

@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Net;
-using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.RateLimiting;
 using Reach.Core.Errors;
+using Reach.Runner.Config;
 
 namespace Reach.Runner;
 
@@ -17,13 +20,17 @@ internal static class RunnerHost
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Builds the application; refuses (REACH-4006) any address that is not loopback.</summary>
+    /// <summary>Builds the application; refuses (REACH-4006) an address that is not loopback unless tokens are required.</summary>
     public static WebApplication Build(RunnerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var urls = CheckLoopback(options.Urls);
+        var config = options.Config ?? ConfigLoader.Load(options.Home);
+        var requireToken = options.RequireToken || config.RequireToken.Value;
+        var urls = CheckBind(options.Urls, requireToken);
+        var sso = config.IsEnabled(FeatureFlag.Sso) ? Sso.Load(options.Home) : null;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.MaxRequestBytes.Value);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddProblemDetails();
@@ -33,14 +40,55 @@ internal static class RunnerHost
             o.SerializerOptions.DefaultIgnoreCondition = Json.DefaultIgnoreCondition;
             o.SerializerOptions.Encoder = Json.Encoder;
         });
+        RunnerOpenApi.Register(builder.Services);
+        sso?.Register(builder.Services);
+        var store = options.Store ?? new Storage.InMemoryRunnerStore();
+        var sessions = new SessionRegistry(options.Home, store, config, options.Clock);
+        var signal = new CommitSignal();
+        var runs = new RunRegistry(sessions, signal, options.Clock);
+        var metrics = new RunnerMetrics(sessions, runs);
+        var authenticator = new TokenAuthenticator(store, requireToken, sso, options.Clock);
+        var compliance = config.IsEnabled(FeatureFlag.ComplianceLogs) ? new ComplianceLog(options.Home, options.Clock) : null;
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new SessionRegistry(options.Home, options.Store ?? new Storage.InMemoryRunnerStore()));
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(sessions);
+        builder.Services.AddSingleton(signal);
+        builder.Services.AddSingleton(runs);
+        builder.Services.AddSingleton(metrics);
+        if (config.RateLimitPerSecond.Value > 0)
+        {
+            builder.Services.AddRateLimiter(o => ConfigureRateLimit(o, config.RateLimitPerSecond.Value));
+        }
 
         var app = builder.Build();
+        if (compliance is not null)
+        {
+            app.Use(compliance.Middleware);
+        }
+
+        app.Use(metrics.Middleware);
         app.Use(Problems.Middleware);
+        app.Use(authenticator.Middleware);
+        if (config.RateLimitPerSecond.Value > 0)
+        {
+            app.UseRateLimiter();
+        }
+
         app.MapHealthApi();
         app.MapSessionsApi();
-        app.MapFeaturesApi(Config.ConfigLoader.Load(options.Home));
+        app.MapRunsApi();
+        app.MapPacksApi();
+        app.MapFeaturesApi(config);
+        app.MapGet("/metrics", (RunnerMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4")).ExcludeFromDescription();
+        RunnerOpenApi.Map(app);
+
+        // Shutdown: let running pack runs finish (their transcripts are committed line by line anyway), then seal the
+        // compliance log. Open sessions stay open in the store: a restarted runner resumes them.
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            runs.WaitAll(TimeSpan.FromSeconds(10));
+            compliance?.Seal();
+        });
         return app;
     }
 
@@ -52,8 +100,8 @@ internal static class RunnerHost
         return feature is null ? [] : [.. feature.Addresses];
     }
 
-    /// <summary>Checks that every address is loopback (127.0.0.0/8, ::1 or localhost) and returns the list.</summary>
-    public static string[] CheckLoopback(string urls)
+    /// <summary>Checks every address: a URL, and loopback (127.0.0.0/8, ::1 or localhost) unless tokens are required.</summary>
+    public static string[] CheckBind(string urls, bool requireToken)
     {
         var list = (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (list.Length == 0)
@@ -74,12 +122,38 @@ internal static class RunnerHost
 
             var loopback = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
                 || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-            if (!loopback)
+            if (!loopback && !requireToken)
             {
-                throw new ReachException(ErrorCatalog.RunnerNonLoopback, $"'{url}' is not a loopback address; the runner has no token authentication yet, so it binds only 127.0.0.1, ::1 or localhost.");
+                throw new ReachException(ErrorCatalog.RunnerNonLoopback, $"'{url}' is not a loopback address; a runner reachable from other machines must require tokens (--require-token).");
             }
         }
 
         return list;
+    }
+
+    /// <summary>Checks that every address is loopback (the bind of a runner without required tokens).</summary>
+    public static string[] CheckLoopback(string urls) => CheckBind(urls, requireToken: false);
+
+    // A token bucket per token (or per client address without one): `rate` requests a second, bursts up to one second's worth.
+    private static void ConfigureRateLimit(RateLimiterOptions options, int rate)
+    {
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            var key = Tenants.CallerOf(context) is { } caller ? "token:" + caller + "@" + Tenants.Of(context.Request) : "address:" + context.Connection.RemoteIpAddress;
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = rate,
+                TokensPerPeriod = rate,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+        options.OnRejected = async (rejected, cancellationToken) =>
+        {
+            var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 1;
+            rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await Problems.For(ErrorCatalog.RunnerRateLimited, $"More than {rate} requests a second; retry after {seconds} s.").ExecuteAsync(rejected.HttpContext).ConfigureAwait(false);
+        };
     }
 }

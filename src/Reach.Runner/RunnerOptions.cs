@@ -18,6 +18,15 @@ internal sealed record RunnerOptions
     /// </summary>
     public Storage.IRunnerStore? Store { get; init; }
 
+    /// <summary>The configuration; null: read from <see cref="Home"/> and the environment when the host is built.</summary>
+    public Config.ReachConfig? Config { get; init; }
+
+    /// <summary>Require a token on every request even on loopback (<c>--require-token</c>); also <c>require_token</c> in config.json.</summary>
+    public bool RequireToken { get; init; }
+
+    /// <summary>The runner's clock (tests inject a fake one).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The lowest level logged to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 }

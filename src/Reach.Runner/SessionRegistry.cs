@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using Reach.Core.Engine;
 using Reach.Core.Errors;
+using Reach.Core.Gates;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
+using Reach.Policy;
+using Reach.Policy.Compilation;
+using Reach.Runner.Config;
 using Reach.Runner.Storage;
 
 namespace Reach.Runner;
@@ -18,10 +22,11 @@ internal sealed class SessionRegistry
 
     private readonly TimeProvider _clock;
 
-    public SessionRegistry(string home, IRunnerStore store, TimeProvider? clock = null)
+    public SessionRegistry(string home, IRunnerStore store, ReachConfig config, TimeProvider? clock = null)
     {
         Home = home;
         Store = store;
+        Config = config;
         _clock = clock ?? TimeProvider.System;
     }
 
@@ -29,34 +34,89 @@ internal sealed class SessionRegistry
 
     public IRunnerStore Store { get; }
 
+    public ReachConfig Config { get; }
+
     public string Runs => Path.Combine(Home, "runs");
 
     public string TranscriptPath(string id) => Path.Combine(Runs, id + ".jsonl");
 
-    /// <summary>Loads the pack, checks the inputs, then starts the session through Core's <see cref="RunSession"/>.</summary>
-    public RunnerSession Open(string tenant, string packPath, JsonElement? inputs)
+    /// <summary>How many sessions are open in this runner.</summary>
+    public int OpenCount => _sessions.Count;
+
+    /// <summary>
+    /// Loads the pack (its tools may be built-ins or tools the client runs), compiles the policy bundle when one is
+    /// named, checks the inputs; nothing is written yet.
+    /// </summary>
+    public SessionSetup Prepare(string packPath, JsonElement? inputs, string? policyPath, string? policyMode)
     {
-        var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
+        var (pack, tools) = ClientTool.LoadPack(packPath);
         var resolved = RunInputs.Resolve(pack.Manifest, inputs);
-        Directory.CreateDirectory(Runs);
-        string? runId = null;
-        StoredTranscriptStream? transcript = null;
-        var effects = new SuppliedEffects(new LiveEffects(() => new Workspace(Path.Combine(Home, "workspaces", runId!))));
-        var template = new SessionOptionsTemplate
+        if (policyPath is null)
         {
-            OpenTranscript = id =>
-            {
-                runId = id;
-                var row = new NewSession(id, pack.Manifest.Name, pack.Manifest.Version, pack.Directory, pack.Digest.ToString(), _clock.GetUtcNow(), ReadOnlyMemory<byte>.Empty);
-                transcript = new StoredTranscriptStream(Store, tenant, row, OpenTranscript(TranscriptPath(id)));
-                return transcript;
-            },
-            Effects = effects,
-        };
-        var core = new RunSession(template.For(pack, resolved));
-        var session = new RunnerSession(tenant, core, effects, pack, transcript!, Store, _clock);
+            return new SessionSetup(pack, tools, DeclaredToolsPolicyGate.Instance, null, null, resolved);
+        }
+
+        var mode = PolicyModes.Parse(policyMode ?? Config.PolicyMode.Value);
+        var full = Path.GetFullPath(policyPath);
+        return new SessionSetup(pack, tools, new PolicyGate(PolicyCompiler.LoadFile(full), mode), full, PolicyModes.Name(mode), resolved);
+    }
+
+    /// <summary>Opens a session: draws the run id and writes the header and <c>run.started</c> through the store.</summary>
+    public RunnerSession Open(string tenant, SessionSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind);
+        var core = new RunSession(template.For(setup.Pack, setup.Inputs));
+        var session = new RunnerSession(tenant, core, effects, setup, transcript(), Store, _clock);
         _sessions[(tenant, core.RunId)] = session;
         return session;
+    }
+
+    /// <summary>
+    /// Opens a child of the tenant's open session, narrowed to <paramref name="tools"/> (null: all of the parent's) and
+    /// <paramref name="budgets"/>; the spawn limits apply unless <c>enable_unlimited_spawns</c> is on, and a refusal is
+    /// recorded in the parent's transcript before it is answered (REACH-4012).
+    /// </summary>
+    public async Task<RunnerSession> SpawnAsync(string tenant, string parentId, IReadOnlyList<string>? tools, Budgets? budgets, CancellationToken cancellationToken)
+    {
+        var parent = await GetAsync(tenant, parentId, cancellationToken).ConfigureAwait(false);
+        var declared = parent.Pack.Manifest.Tools;
+        var names = tools ?? [.. declared.Select(t => t.Name)];
+        var missing = names.Where(n => declared.All(t => t.Name != n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ReachException(ErrorCatalog.RunnerSpawnNotSubset, $"The parent session '{parentId}' does not declare {string.Join(", ", missing.Select(n => $"'{n}'"))}; a child can only narrow its parent's tools.") { Details = Field("tools") };
+        }
+
+        var narrowed = Narrow(parent.Pack.Manifest.Budgets, budgets);
+        var depth = parent.Setup.Depth + 1;
+        if (!Config.IsEnabled(FeatureFlag.UnlimitedSpawns))
+        {
+            string? refusal = null;
+            if (depth > Config.SpawnMaxDepth.Value)
+            {
+                refusal = $"A child of '{parentId}' would be {depth} spawns deep; the limit is {Config.SpawnMaxDepth.Value} (spawn_max_depth).";
+            }
+            else if (parent.Children >= Config.SpawnMaxChildren.Value)
+            {
+                refusal = $"'{parentId}' has spawned {parent.Children} children; the limit is {Config.SpawnMaxChildren.Value} (spawn_max_children).";
+            }
+
+            if (refusal is not null)
+            {
+                var recorded = parent.RecordSpawn(null, depth, names, ErrorCatalog.RunnerSpawnLimit, refusal);
+                throw new ReachException(ErrorCatalog.RunnerSpawnLimit, refusal)
+                {
+                    Details = new Dictionary<string, object?>(StringComparer.Ordinal) { ["seq"] = recorded.Seq, ["hash"] = recorded.Hash.ToString() },
+                };
+            }
+        }
+
+        var manifest = parent.Pack.Manifest with { Tools = [.. declared.Where(t => names.Contains(t.Name, StringComparer.Ordinal))], Budgets = narrowed };
+        var setup = parent.Setup with { Pack = parent.Pack with { Manifest = manifest }, ParentId = parentId, Depth = depth };
+        var child = Open(tenant, setup);
+        parent.RecordSpawn(child.Id, depth, names, null, $"spawned '{child.Id}' with {names.Count} tool(s) at depth {depth}");
+        return child;
     }
 
     /// <summary>The tenant's open session with that id; REACH-4002 (404) when the tenant has none.</summary>
@@ -68,11 +128,16 @@ internal sealed class SessionRegistry
         }
 
         // Closed sessions (and open ones left by a runner that has since stopped) live on only in the store.
-        var stored = await Store.GetSessionAsync(tenant, id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(tenant, id);
+        var stored = await Store.GetSessionAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        if (stored is null || stored.Kind != StoredSession.SessionKind)
+        {
+            throw NotFound(tenant, id);
+        }
+
         throw new ReachException(
             ErrorCatalog.RunnerSessionClosed,
             stored.Status == StoredSession.Open
-                ? $"The session '{id}' was opened by a runner that has since stopped; it takes no more calls (resuming is not built yet)."
+                ? $"The session '{id}' was opened by a runner that has since stopped; it takes no more calls."
                 : $"The session '{id}' is closed; its transcript is sealed.");
     }
 
@@ -85,9 +150,96 @@ internal sealed class SessionRegistry
         return result;
     }
 
+    /// <summary>Closes every open session (at shutdown), so each transcript is sealed and stored; returns how many.</summary>
+    public int CloseAll()
+    {
+        var closed = 0;
+        foreach (var ((tenant, id), session) in _sessions)
+        {
+            try
+            {
+                session.Close();
+                closed++;
+            }
+            catch (ReachException)
+            {
+                // Already closed by a request racing the shutdown.
+            }
+
+            _sessions.TryRemove((tenant, id), out _);
+        }
+
+        return closed;
+    }
+
     /// <summary>The tenant's stored session with that id (open or closed); REACH-4002 (404) when the tenant has none.</summary>
     public async Task<StoredSession> FindStoredAsync(string tenant, string id, CancellationToken cancellationToken) =>
-        await Store.GetSessionAsync(tenant, id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(tenant, id);
+        await Store.GetSessionAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { Kind: StoredSession.SessionKind } stored ? stored : throw NotFound(tenant, id);
+
+    /// <summary>
+    /// The session options template for a session or run of <paramref name="kind"/>: the transcript goes through the
+    /// store (then the file beside it), side effects into the session's workspace.
+    /// </summary>
+    public (SessionOptionsTemplate Template, SuppliedEffects Effects, Func<StoredTranscriptStream> Transcript) Template(string tenant, SessionSetup setup, string kind, Action? onCommitted = null)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        Directory.CreateDirectory(Runs);
+        string? runId = null;
+        StoredTranscriptStream? transcript = null;
+        var effects = new SuppliedEffects(new LiveEffects(() => new Workspace(Path.Combine(Home, "workspaces", runId!))));
+        var template = new SessionOptionsTemplate
+        {
+            OpenTranscript = id =>
+            {
+                runId = id;
+                var row = new NewSession(id, setup.Pack.Manifest.Name, setup.Pack.Manifest.Version, setup.Pack.Directory, setup.Pack.Digest.ToString(), _clock.GetUtcNow(), ReadOnlyMemory<byte>.Empty)
+                {
+                    Kind = kind,
+                    ParentId = setup.ParentId,
+                    Depth = setup.Depth,
+                    Policy = setup.PolicyPath,
+                };
+                transcript = new StoredTranscriptStream(Store, tenant, row, OpenTranscript(TranscriptPath(id))) { Committed = onCommitted };
+                return transcript;
+            },
+            Effects = effects,
+            Policy = setup.Policy,
+            Tools = setup.Tools,
+            Clock = _clock,
+        };
+        return (template, effects, () => transcript!);
+    }
+
+    private static Budgets Narrow(Budgets parent, Budgets? asked)
+    {
+        if (asked is null)
+        {
+            return parent;
+        }
+
+        static T? Pick<T>(T? parentValue, T? askedValue, string field)
+            where T : struct, IComparable<T>
+        {
+            if (askedValue is null)
+            {
+                return parentValue;
+            }
+
+            return parentValue is { } limit && askedValue.Value.CompareTo(limit) > 0
+                ? throw new ReachException(ErrorCatalog.RunnerSpawnNotSubset, $"The child's budget {field} ({askedValue}) is larger than the parent's ({limit}).") { Details = Field("budget." + field) }
+                : askedValue;
+        }
+
+        return parent with
+        {
+            MaxSteps = Pick(parent.MaxSteps, asked.MaxSteps, "max_steps"),
+            MaxToolCalls = Pick(parent.MaxToolCalls, asked.MaxToolCalls, "max_tool_calls"),
+            MaxCost = Pick(parent.MaxCost, asked.MaxCost, "max_cost"),
+            MaxDuration = Pick(parent.MaxDuration, asked.MaxDuration, "max_duration_ms"),
+        };
+    }
+
+    private static Dictionary<string, object?> Field(string name) => new(StringComparer.Ordinal) { ["field"] = name };
 
     private static ReachException NotFound(string tenant, string id) =>
         new(ErrorCatalog.RunnerSessionNotFound, $"No session '{id}' for tenant '{tenant}'.");

@@ -1,64 +1,62 @@
 using Reach.Core.Engine;
 using Reach.Core.Errors;
+using Reach.Core.Gates;
 using Reach.Core.Tools;
 using Reach.Runner.Storage;
 
 namespace Reach.Runner;
 
-/// <summary><c>/v1/sessions</c>: open a session on a pack, send it tool calls, close it, read its events and transcript.</summary>
+/// <summary><c>/v1/sessions</c>: open a session on a pack and a policy, send it tool calls, spawn children, close it, read its events and transcript.</summary>
 internal static class SessionsApi
 {
-    /// <summary>The events page size when <c>limit</c> is not given, and the largest allowed.</summary>
-    public const int DefaultEventsLimit = 100;
-
-    /// <summary>The largest <c>limit</c> an events page accepts.</summary>
-    public const int MaxEventsLimit = 1000;
-
-    private static readonly JsonElement EmptyObject = JsonSerializer.Deserialize<JsonElement>("{}");
-
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/sessions");
-        group.MapPost("/", Open);
-        group.MapPost("/{id}/tool-calls", ToolCall);
-        group.MapPost("/{id}/close", Close);
-        group.MapGet("/{id}/transcript", Transcript);
-        group.MapGet("/{id}/events", Events);
+        var group = routes.MapGroup("/v1/sessions").WithTags("sessions");
+        group.MapPost("/", Open).WithName("openSession").Accepts<OpenSessionRequest>("application/json").Produces<SessionBody>(StatusCodes.Status201Created);
+        group.MapGet("/", List).WithName("listSessions").Produces<SessionPage>();
+        group.MapGet("/{id}", Get).WithName("getSession").Produces<SessionBody>();
+        group.MapPost("/{id}/tool-calls", ToolCall).WithName("callTool").Accepts<ToolCallBody>("application/json").Produces<CallResponse>();
+        group.MapPost("/{id}/decide", Decide).WithName("decideToolCall").Accepts<DecideBody>("application/json").Produces<DecideResponse>();
+        group.MapPost("/{id}/spawn", Spawn).WithName("spawnSession").Accepts<SpawnBody>("application/json").Produces<SessionBody>(StatusCodes.Status201Created);
+        group.MapPost("/{id}/close", Close).WithName("closeSession").Produces<ClosedBody>();
+        group.MapGet("/{id}/transcript", Transcript).WithName("getSessionTranscript").Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
+        group.MapGet("/{id}/events", Events).WithName("getSessionEvents").Produces(StatusCodes.Status200OK, contentType: "application/json");
         return routes;
     }
 
     private static async Task<IResult> Open(HttpRequest request, SessionRegistry sessions)
     {
         var tenant = Tenants.Of(request);
-        var body = await ReadObject(request).ConfigureAwait(false);
-        var pack = RequiredString(body, "pack");
-        JsonElement? inputs = body.TryGetProperty("inputs", out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-        var session = sessions.Open(tenant, pack, inputs);
-        return Results.Json(
-            new
-            {
-                session_id = session.Id,
-                tenant,
-                pack = new { name = session.Pack.Manifest.Name, version = session.Pack.Manifest.Version, digest = session.Pack.Digest.ToString() },
-                tools = session.Pack.Manifest.Tools.Select(t => t.Name).ToArray(),
-            },
-            RunnerHost.Json,
-            statusCode: StatusCodes.Status201Created);
+        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
+        var pack = ApiRequests.RequiredString(body, "pack");
+        var inputs = ApiRequests.OptionalObject(body, "inputs");
+        var setup = sessions.Prepare(pack, inputs, ApiRequests.OptionalString(body, "policy"), PolicyMode(body));
+        var session = sessions.Open(tenant, setup);
+        return Results.Json(Describe(session), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ToolCall(string id, HttpRequest request, SessionRegistry sessions)
+    private static async Task<IResult> List(HttpRequest request, SessionRegistry sessions)
+    {
+        var tenant = Tenants.Of(request);
+        var limit = (int)ApiRequests.QueryInteger(request, "limit", ApiRequests.DefaultLimit, 1, ApiRequests.MaxLimit);
+        var filter = new SessionFilter(StoredSession.SessionKind, ApiRequests.QueryString(request, "status"), ApiRequests.QueryString(request, "pack"));
+        var page = await sessions.Store.ListSessionsAsync(tenant, ApiRequests.QueryString(request, "after"), limit, request.HttpContext.RequestAborted, filter).ConfigureAwait(false);
+        return Results.Json(new SessionPage([.. page.Select(s => SessionBody.From(s))], page.Count == limit ? page[^1].Id : null), RunnerHost.Json);
+    }
+
+    private static async Task<IResult> Get(string id, HttpRequest request, SessionRegistry sessions)
+    {
+        var stored = await sessions.FindStoredAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return Results.Json(SessionBody.From(stored), RunnerHost.Json);
+    }
+
+    private static async Task<IResult> ToolCall(string id, HttpRequest request, HttpResponse response, SessionRegistry sessions)
     {
         var tenant = Tenants.Of(request);
         var session = await sessions.GetAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var body = await ReadObject(request).ConfigureAwait(false);
-        var tool = RequiredString(body, "tool");
-        var input = body.TryGetProperty("input", out var given) ? given : EmptyObject;
-        string? step = null;
-        if (body.TryGetProperty("step", out var stepValue) && stepValue.ValueKind != JsonValueKind.Null)
-        {
-            step = stepValue.ValueKind == JsonValueKind.String ? stepValue.GetString() : throw Invalid("step", "a string");
-        }
-
+        var (body, bytes) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
+        var idempotency = ApiRequests.IdempotencyOf(request, bytes);
+        var (tool, input, step) = CallOf(body);
         ToolOutcome? supplied = null;
         if (body.TryGetProperty("result", out var result) && result.ValueKind != JsonValueKind.Null)
         {
@@ -70,21 +68,55 @@ internal static class SessionsApi
             supplied = Supplied(result);
         }
 
-        var outcome = session.Call(tool, input, step, supplied);
-        return Results.Json(Describe(outcome), RunnerHost.Json);
+        var (answer, replayed) = session.Call(tool, input, step, supplied, idempotency, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json));
+        if (replayed)
+        {
+            response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return Results.Bytes(answer, "application/json");
+    }
+
+    private static async Task<IResult> Decide(string id, HttpRequest request, SessionRegistry sessions)
+    {
+        var session = await sessions.GetAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
+        var (tool, input, step) = CallOf(body);
+        var check = session.Decide(tool, input, step);
+        var decision = check.Policy.Effect == GateEffect.Deny
+            ? new DecisionBody(false, "deny", (check.Policy.Code ?? ErrorCatalog.PolicyGateFailed).Code, check.Policy.Reason, check.Policy.Rules, "policy")
+            : check.Budget is { Effect: GateEffect.Deny } budget
+                ? new DecisionBody(false, "deny", (budget.Code ?? ErrorCatalog.BudgetGateFailed).Code, budget.Reason, budget.Limit is null ? [] : [budget.Limit], "budget")
+                : new DecisionBody(true, "permit", null, check.Policy.Reason, check.Policy.Rules, null);
+        return Results.Json(new DecideResponse(decision), RunnerHost.Json);
+    }
+
+    private static async Task<IResult> Spawn(string id, HttpRequest request, SessionRegistry sessions)
+    {
+        var tenant = Tenants.Of(request);
+        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
+        List<string>? tools = null;
+        if (body.TryGetProperty("tools", out var given) && given.ValueKind != JsonValueKind.Null)
+        {
+            tools = given.ValueKind == JsonValueKind.Array && given.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String)
+                ? [.. given.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal)]
+                : throw ApiRequests.Invalid("tools", "an array of tool names");
+        }
+
+        var child = await sessions.SpawnAsync(tenant, id, tools, ApiRequests.OptionalBudgets(body, "budget"), request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return Results.Json(Describe(child), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> Close(string id, HttpRequest request, SessionRegistry sessions)
     {
         var result = await sessions.CloseAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Json(
-            new { session_id = id, status = RunSession.StatusText(result.Status), fingerprint = result.Fingerprint.ToString(), events = result.Events },
-            RunnerHost.Json);
+        return Results.Json(new ClosedBody(id, RunSession.StatusText(result.Status), result.Fingerprint.ToString(), result.Events), RunnerHost.Json);
     }
 
     private static async Task<IResult> Transcript(string id, HttpRequest request, SessionRegistry sessions)
     {
         var tenant = Tenants.Of(request);
+        await sessions.FindStoredAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
 
         // The bytes the writer produced, from the store; an open session's transcript is the lines committed so far, unsealed.
         var bytes = await sessions.Store.ReadTranscriptAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false)
@@ -92,61 +124,47 @@ internal static class SessionsApi
         return Results.Bytes(bytes, "application/x-ndjson", id + ".jsonl");
     }
 
-    private static async Task<IResult> Events(string id, HttpRequest request, SessionRegistry sessions)
+    private static Task<IResult> Events(string id, HttpContext context, SessionRegistry sessions, CommitSignal signal) =>
+        EventStreams.AnswerAsync(context, sessions.Store, signal, Tenants.Of(context.Request), id, StoredSession.SessionKind, "session_id", ErrorCatalog.RunnerSessionNotFound);
+
+    private static SessionBody Describe(RunnerSession session) => new(
+        session.Id,
+        session.Tenant,
+        StoredSession.Open,
+        new PackRef(session.Pack.Manifest.Name, session.Pack.Manifest.Version, session.Pack.Digest.ToString()),
+        [.. session.Pack.Manifest.Tools.Select(t => t.Name)],
+        session.Setup.PolicyPath,
+        session.Setup.ParentId,
+        session.Setup.Depth,
+        SessionBody.Time(session.Created),
+        null,
+        null,
+        0);
+
+    private static string? PolicyMode(JsonElement body) =>
+        ApiRequests.OptionalString(body, "policy_mode") is { } mode
+            ? mode is "enforce" or "warn" ? mode : throw ApiRequests.Invalid("policy_mode", "enforce or warn")
+            : null;
+
+    private static (string Tool, JsonElement Input, string? Step) CallOf(JsonElement body)
     {
-        var tenant = Tenants.Of(request);
-        var after = QueryInteger(request, "after", -1, -1, long.MaxValue);
-        var limit = (int)QueryInteger(request, "limit", DefaultEventsLimit, 1, MaxEventsLimit);
-        var events = await sessions.Store.ReadEventsAsync(tenant, id, after, limit, request.HttpContext.RequestAborted).ConfigureAwait(false)
-            ?? throw new ReachException(ErrorCatalog.RunnerSessionNotFound, $"No session '{id}' for tenant '{tenant}'.");
-
-        // Each event is embedded as the canonical object the writer produced (its line without the newline).
-        using var body = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(body))
+        var tool = ApiRequests.RequiredString(body, "tool");
+        var input = body.TryGetProperty("input", out var given) ? given : ApiRequests.EmptyObject;
+        string? step = null;
+        if (body.TryGetProperty("step", out var stepValue) && stepValue.ValueKind != JsonValueKind.Null)
         {
-            writer.WriteStartObject();
-            writer.WriteString("session_id", id);
-            writer.WriteStartArray("events");
-            foreach (var stored in events)
-            {
-                writer.WriteRawValue(stored.Line.AsSpan(0, stored.Line.Length - 1), skipInputValidation: true);
-            }
-
-            writer.WriteEndArray();
-            if (events.Count == limit)
-            {
-                writer.WriteNumber("next_after", events[^1].Seq);
-            }
-            else
-            {
-                writer.WriteNull("next_after");
-            }
-
-            writer.WriteEndObject();
+            step = stepValue.ValueKind == JsonValueKind.String ? stepValue.GetString() : throw ApiRequests.Invalid("step", "a string");
         }
 
-        return Results.Bytes(body.ToArray(), "application/json");
-    }
-
-    private static long QueryInteger(HttpRequest request, string name, long fallback, long min, long max)
-    {
-        var text = request.Query[name].ToString();
-        if (text.Length == 0)
-        {
-            return fallback;
-        }
-
-        return long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new ReachException(ErrorCatalog.RunnerRequestInvalid, $"The query parameter '{name}' must be an integer from {min} to {max}.") { Details = new Dictionary<string, object?>(StringComparer.Ordinal) { ["field"] = name } };
+        return (tool, input, step);
     }
 
     private static CallResponse Describe(CallOutcome outcome)
     {
         var allowed = outcome.Gate is null;
         var decision = allowed
-            ? new Decision(true, "permit", null, outcome.Policy?.Reason, outcome.Policy?.Rules ?? [], null)
-            : new Decision(false, "deny", outcome.Code?.Code, outcome.Reason, outcome.Rules, outcome.Gate);
+            ? new DecisionBody(true, "permit", null, outcome.Policy?.Reason, outcome.Policy?.Rules ?? [], null)
+            : new DecisionBody(false, "deny", outcome.Code?.Code, outcome.Reason, outcome.Rules, outcome.Gate);
         return new CallResponse(
             decision,
             RunSession.StatusText(outcome.Status),
@@ -160,19 +178,19 @@ internal static class SessionsApi
     {
         if (result.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid("result", "an object with output or error");
+            throw ApiRequests.Invalid("result", "an object with output or error");
         }
 
         if (result.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
         {
             if (error.ValueKind != JsonValueKind.Object)
             {
-                throw Invalid("result.error", "an object {code, message}");
+                throw ApiRequests.Invalid("result.error", "an object {code, message}");
             }
 
-            var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : throw Invalid("result.error.message", "a string");
+            var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : throw ApiRequests.Invalid("result.error.message", "a string");
             var code = error.TryGetProperty("code", out var c) && c.ValueKind != JsonValueKind.Null
-                ? c.ValueKind == JsonValueKind.String && c.GetString() is { Length: > 0 and <= 64 } text ? text : throw Invalid("result.error.code", "a string of 1 to 64 characters")
+                ? c.ValueKind == JsonValueKind.String && c.GetString() is { Length: > 0 and <= 64 } text ? text : throw ApiRequests.Invalid("result.error.code", "a string of 1 to 64 characters")
                 : null;
 
             // The client's own code is recorded as given; without one the call is recorded as REACH-2220 (a tool failed).
@@ -180,35 +198,6 @@ internal static class SessionsApi
             return ToolOutcome.Failure(recorded, message);
         }
 
-        return result.TryGetProperty("output", out var output) ? ToolOutcome.Success(output) : throw Invalid("result.output", "present (or result.error)");
+        return result.TryGetProperty("output", out var output) ? ToolOutcome.Success(output) : throw ApiRequests.Invalid("result.output", "present (or result.error)");
     }
-
-    private static async Task<JsonElement> ReadObject(HttpRequest request)
-    {
-        JsonElement body;
-        try
-        {
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            throw new ReachException(ErrorCatalog.RunnerRequestInvalid, $"The request body is not valid JSON: {ex.Message}");
-        }
-
-        return body.ValueKind == JsonValueKind.Object ? body : throw new ReachException(ErrorCatalog.RunnerRequestInvalid, "The request body is not a JSON object.");
-    }
-
-    private static string RequiredString(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
-            ? text
-            : throw Invalid(name, "a non-empty string");
-
-    private static ReachException Invalid(string field, string expected) =>
-        new(ErrorCatalog.RunnerRequestInvalid, $"The field '{field}' must be {expected}.") { Details = new Dictionary<string, object?>(StringComparer.Ordinal) { ["field"] = field } };
-
-    private sealed record Decision(bool Allowed, string Effect, string? Code, string? Reason, IReadOnlyList<string> Rules, string? Gate);
-
-    private sealed record CallError(string? Code, string? Message);
-
-    private sealed record CallResponse(Decision Decision, string Status, JsonElement? Output, CallError? Error, long Seq, string Hash);
 }

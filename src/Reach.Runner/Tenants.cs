@@ -2,7 +2,7 @@ using Reach.Core.Errors;
 
 namespace Reach.Runner;
 
-/// <summary>The tenant of a request: the <c>X-Tenant-ID</c> header, or <see cref="Default"/>.</summary>
+/// <summary>The tenant of a request: its token's tenant, else the <c>X-Tenant-ID</c> header, else <see cref="Default"/>.</summary>
 internal static class Tenants
 {
     /// <summary>The header that names the tenant.</summary>
@@ -11,19 +11,36 @@ internal static class Tenants
     /// <summary>The tenant of a request without the header.</summary>
     public const string Default = "default";
 
+    /// <summary>Where the authenticator leaves the token's tenant.</summary>
+    public const string ItemKey = "reach.tenant";
+
+    /// <summary>Where the authenticator leaves the caller's name (the token's name, or the SSO subject).</summary>
+    public const string CallerKey = "reach.caller";
+
     /// <summary>The request's tenant; a malformed header is REACH-4005.</summary>
     public static string Of(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var value = request.Headers[Header].ToString();
-        if (value.Length == 0)
+        if (request.HttpContext.Items.TryGetValue(ItemKey, out var fixedTenant) && fixedTenant is string tenant)
         {
-            return Default;
+            return tenant;
         }
 
-        if (value.Length > 64 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        var value = request.Headers[Header].ToString();
+        return value.Length == 0 ? Default : Check(value);
+    }
+
+    /// <summary>The caller the authenticator named, or null for a request without a token.</summary>
+    public static string? CallerOf(HttpContext context) =>
+        context is not null && context.Items.TryGetValue(CallerKey, out var caller) ? caller as string : null;
+
+    /// <summary>Checks a tenant name: 1 to 64 letters, digits, '.', '_' or '-'; REACH-4005 otherwise.</summary>
+    public static string Check(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length is 0 or > 64 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
         {
-            throw new ReachException(ErrorCatalog.RunnerTenantInvalid, $"The {Header} header '{value}' is not 1 to 64 letters, digits, '.', '_' or '-'.");
+            throw new ReachException(ErrorCatalog.RunnerTenantInvalid, $"The tenant '{value}' is not 1 to 64 letters, digits, '.', '_' or '-'.");
         }
 
         return value;

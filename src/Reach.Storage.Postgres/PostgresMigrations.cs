@@ -37,6 +37,21 @@ internal static class PostgresMigrations
             PRIMARY KEY (session_id, seq)
         );
         """,
+        """
+        ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'session';
+        ALTER TABLE sessions ADD COLUMN parent_id TEXT;
+        ALTER TABLE sessions ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN policy TEXT;
+        CREATE INDEX sessions_by_kind ON sessions (tenant, kind, id);
+        CREATE TABLE tokens (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            name TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            created TIMESTAMPTZ NOT NULL,
+            revoked TIMESTAMPTZ
+        );
+        """,
     ];
 
     /// <summary>Applies the migrations the database has not seen yet, each in its own transaction holding the advisory lock; returns the version reached.</summary>

@@ -9,7 +9,7 @@ namespace Reach.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresRunnerStore : IRunnerStore
 {
-    private const string SessionColumns = "id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, closed, fingerprint, events";
+    private const string SessionColumns = "id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, closed, fingerprint, events, kind, parent_id, depth, policy";
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresRunnerStore(string connectionString)
@@ -85,8 +85,8 @@ internal sealed class PostgresRunnerStore : IRunnerStore
     {
         ArgumentNullException.ThrowIfNull(session);
         await using var command = _dataSource.CreateCommand("""
-            INSERT INTO sessions (id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, header)
-            VALUES (@id, @tenant, @name, @version, @dir, @digest, @status, @created, @header)
+            INSERT INTO sessions (id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, header, kind, parent_id, depth, policy)
+            VALUES (@id, @tenant, @name, @version, @dir, @digest, @status, @created, @header, @kind, @parent, @depth, @policy)
             ON CONFLICT (id) DO NOTHING;
             """);
         command.Parameters.AddWithValue("id", session.Id);
@@ -98,6 +98,10 @@ internal sealed class PostgresRunnerStore : IRunnerStore
         command.Parameters.AddWithValue("status", StoredSession.Open);
         command.Parameters.AddWithValue("created", session.Created.ToUniversalTime());
         command.Parameters.Add("header", NpgsqlDbType.Bytea).Value = session.Header.ToArray();
+        command.Parameters.AddWithValue("kind", session.Kind);
+        command.Parameters.Add("parent", NpgsqlDbType.Text).Value = (object?)session.ParentId ?? DBNull.Value;
+        command.Parameters.AddWithValue("depth", session.Depth);
+        command.Parameters.Add("policy", NpgsqlDbType.Text).Value = (object?)session.Policy ?? DBNull.Value;
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -235,14 +239,56 @@ internal sealed class PostgresRunnerStore : IRunnerStore
         return sessions.Count == 0 ? null : sessions[0];
     }
 
-    public async Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken, SessionFilter? filter = null)
     {
         // COLLATE "C": ids compare byte by byte, as in SQLite, whatever the database's collation.
-        await using var command = _dataSource.CreateCommand($"SELECT {SessionColumns} FROM sessions WHERE tenant = @tenant AND id COLLATE \"C\" > @after ORDER BY id COLLATE \"C\" LIMIT @limit;");
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT {SessionColumns} FROM sessions
+            WHERE tenant = @tenant AND id COLLATE "C" > @after
+              AND (@kind::text IS NULL OR kind = @kind) AND (@status::text IS NULL OR status = @status) AND (@pack::text IS NULL OR pack_name = @pack)
+            ORDER BY id COLLATE "C" LIMIT @limit;
+            """);
         command.Parameters.AddWithValue("tenant", tenant);
         command.Parameters.AddWithValue("after", afterId ?? string.Empty);
         command.Parameters.AddWithValue("limit", (long)limit);
+        command.Parameters.Add("kind", NpgsqlDbType.Text).Value = (object?)filter?.Kind ?? DBNull.Value;
+        command.Parameters.Add("status", NpgsqlDbType.Text).Value = (object?)filter?.Status ?? DBNull.Value;
+        command.Parameters.Add("pack", NpgsqlDbType.Text).Value = (object?)filter?.PackName ?? DBNull.Value;
         return await ReadSessionsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> CreateTokenAsync(StoredToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        await using var command = _dataSource.CreateCommand("INSERT INTO tokens (id, tenant, name, hash, created) VALUES (@id, @tenant, @name, @hash, @created) ON CONFLICT DO NOTHING;");
+        command.Parameters.AddWithValue("id", token.Id);
+        command.Parameters.AddWithValue("tenant", token.Tenant);
+        command.Parameters.AddWithValue("name", token.Name);
+        command.Parameters.AddWithValue("hash", token.Hash);
+        command.Parameters.AddWithValue("created", token.Created.ToUniversalTime());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<IReadOnlyList<StoredToken>> ListTokensAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT id, tenant, name, hash, created, revoked FROM tokens ORDER BY tenant COLLATE \"C\", name COLLATE \"C\", id COLLATE \"C\";");
+        return await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredToken?> FindTokenAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT id, tenant, name, hash, created, revoked FROM tokens WHERE hash = @hash;");
+        command.Parameters.AddWithValue("hash", hash);
+        var tokens = await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
+        return tokens.Count == 0 ? null : tokens[0];
+    }
+
+    public async Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("UPDATE tokens SET revoked = @at WHERE id = @id AND revoked IS NULL;");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("at", at.ToUniversalTime());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
@@ -274,11 +320,38 @@ internal sealed class PostgresRunnerStore : IRunnerStore
                     reader.GetFieldValue<DateTimeOffset>(7),
                     reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
                     reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.GetInt64(10)));
+                    reader.GetInt64(10))
+                {
+                    Kind = reader.GetString(11),
+                    ParentId = reader.IsDBNull(12) ? null : reader.GetString(12),
+                    Depth = reader.GetInt32(13),
+                    Policy = reader.IsDBNull(14) ? null : reader.GetString(14),
+                });
             }
         }
 
         return sessions;
+    }
+
+    private static async Task<List<StoredToken>> ReadTokensAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var tokens = new List<StoredToken>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tokens.Add(new StoredToken(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+            }
+        }
+
+        return tokens;
     }
 
     /// <summary>Host, port and database, without the password, for error messages.</summary>

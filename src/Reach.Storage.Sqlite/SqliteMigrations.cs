@@ -33,6 +33,21 @@ internal static class SqliteMigrations
             PRIMARY KEY (session_id, seq)
         ) WITHOUT ROWID;
         """,
+        """
+        ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'session';
+        ALTER TABLE sessions ADD COLUMN parent_id TEXT;
+        ALTER TABLE sessions ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN policy TEXT;
+        CREATE INDEX sessions_by_kind ON sessions (tenant, kind, id);
+        CREATE TABLE tokens (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            name TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL,
+            revoked TEXT
+        );
+        """,
     ];
 
     /// <summary>Applies the migrations the database has not seen yet, each in its own immediate transaction; returns the version reached.</summary>

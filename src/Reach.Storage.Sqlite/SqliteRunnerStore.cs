@@ -9,7 +9,7 @@ namespace Reach.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteRunnerStore : IRunnerStore
 {
-    private const string SessionColumns = "id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, closed, fingerprint, events";
+    private const string SessionColumns = "id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, closed, fingerprint, events, kind, parent_id, depth, policy";
     private readonly string _connectionString;
 
     private SqliteRunnerStore(string path)
@@ -92,8 +92,8 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO sessions (id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, header)
-                VALUES ($id, $tenant, $name, $version, $dir, $digest, $status, $created, $header)
+                INSERT INTO sessions (id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, header, kind, parent_id, depth, policy)
+                VALUES ($id, $tenant, $name, $version, $dir, $digest, $status, $created, $header, $kind, $parent, $depth, $policy)
                 ON CONFLICT (id) DO NOTHING;
                 """;
             command.Parameters.AddWithValue("$id", session.Id);
@@ -105,6 +105,10 @@ internal sealed class SqliteRunnerStore : IRunnerStore
             command.Parameters.AddWithValue("$status", StoredSession.Open);
             command.Parameters.AddWithValue("$created", Text(session.Created));
             command.Parameters.Add("$header", SqliteType.Blob).Value = session.Header.ToArray();
+            command.Parameters.AddWithValue("$kind", session.Kind);
+            command.Parameters.AddWithValue("$parent", (object?)session.ParentId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$depth", session.Depth);
+            command.Parameters.AddWithValue("$policy", (object?)session.Policy ?? DBNull.Value);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
     }
@@ -267,17 +271,78 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         }
     }
 
-    public async Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken, SessionFilter? filter = null)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {SessionColumns} FROM sessions WHERE tenant = $tenant AND id > $after ORDER BY id LIMIT $limit;";
+            command.CommandText = $"""
+                SELECT {SessionColumns} FROM sessions
+                WHERE tenant = $tenant AND id > $after AND ($kind IS NULL OR kind = $kind) AND ($status IS NULL OR status = $status) AND ($pack IS NULL OR pack_name = $pack)
+                ORDER BY id LIMIT $limit;
+                """;
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$after", afterId ?? string.Empty);
             command.Parameters.AddWithValue("$limit", limit);
+            command.Parameters.AddWithValue("$kind", (object?)filter?.Kind ?? DBNull.Value);
+            command.Parameters.AddWithValue("$status", (object?)filter?.Status ?? DBNull.Value);
+            command.Parameters.AddWithValue("$pack", (object?)filter?.PackName ?? DBNull.Value);
             return await ReadSessionsAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<bool> CreateTokenAsync(StoredToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO tokens (id, tenant, name, hash, created) VALUES ($id, $tenant, $name, $hash, $created) ON CONFLICT DO NOTHING;";
+            command.Parameters.AddWithValue("$id", token.Id);
+            command.Parameters.AddWithValue("$tenant", token.Tenant);
+            command.Parameters.AddWithValue("$name", token.Name);
+            command.Parameters.AddWithValue("$hash", token.Hash);
+            command.Parameters.AddWithValue("$created", Text(token.Created));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredToken>> ListTokensAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id, tenant, name, hash, created, revoked FROM tokens ORDER BY tenant, name, id;";
+            return await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<StoredToken?> FindTokenAsync(string hash, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id, tenant, name, hash, created, revoked FROM tokens WHERE hash = $hash;";
+            command.Parameters.AddWithValue("$hash", hash);
+            var tokens = await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
+            return tokens.Count == 0 ? null : tokens[0];
+        }
+    }
+
+    public async Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE tokens SET revoked = $at WHERE id = $id AND revoked IS NULL;";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$at", Text(at));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
     }
 
@@ -319,11 +384,38 @@ internal sealed class SqliteRunnerStore : IRunnerStore
                     DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
                     reader.IsDBNull(8) ? null : DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture),
                     reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.GetInt64(10)));
+                    reader.GetInt64(10))
+                {
+                    Kind = reader.GetString(11),
+                    ParentId = reader.IsDBNull(12) ? null : reader.GetString(12),
+                    Depth = reader.GetInt32(13),
+                    Policy = reader.IsDBNull(14) ? null : reader.GetString(14),
+                });
             }
         }
 
         return sessions;
+    }
+
+    private static async Task<List<StoredToken>> ReadTokensAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var tokens = new List<StoredToken>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tokens.Add(new StoredToken(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
+                    reader.IsDBNull(5) ? null : DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return tokens;
     }
 
     private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)

@@ -42,11 +42,12 @@ internal sealed class RunnerFixture : IAsyncDisposable
     /// <summary>Leaves REACH_HOME in place on dispose, for a second runner to start on it.</summary>
     public bool KeepHome { get; set; }
 
-    public static async Task<RunnerFixture> StartAsync(string? home = null)
+    public static async Task<RunnerFixture> StartAsync(string? home = null, Func<RunnerOptions, RunnerOptions>? configure = null)
     {
         home ??= Directory.CreateTempSubdirectory("reach-runner-").FullName;
         var store = await SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(home), TestContext.Current.CancellationToken);
-        var app = RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = store, MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
+        var options = new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = store, MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning };
+        var app = RunnerHost.Build(configure is null ? options : configure(options));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = RunnerHost.Addresses(app).Single();
         return new RunnerFixture(app, home, new HttpClient { BaseAddress = new Uri(address) }, store);

@@ -156,7 +156,15 @@ public class StoredSessionApiTests
 
         public Task<StoredSession?> GetSessionAsync(string tenant, string sessionId, CancellationToken cancellationToken) => throw new IOException();
 
-        public Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken) => throw new IOException();
+        public Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken, SessionFilter? filter = null) => throw new IOException();
+
+        public Task<bool> CreateTokenAsync(StoredToken token, CancellationToken cancellationToken) => throw new IOException();
+
+        public Task<IReadOnlyList<StoredToken>> ListTokensAsync(CancellationToken cancellationToken) => throw new IOException();
+
+        public Task<StoredToken?> FindTokenAsync(string hash, CancellationToken cancellationToken) => throw new IOException();
+
+        public Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) => throw new IOException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -34,6 +34,13 @@ internal static class ConfigCommand
         Row(context, ReachConfig.RequireSignedKey, config.RequireSigned.Value ? "true" : "false", config.RequireSigned.Source, ReachConfig.RequireSignedVariable);
         Row(context, ReachConfig.FsyncIntervalKey, config.FsyncIntervalMs.Value.ToString(CultureInfo.InvariantCulture), config.FsyncIntervalMs.Source, ReachConfig.FsyncIntervalVariable);
         Row(context, ReachConfig.ListenKey, config.Listen.Value, config.Listen.Source, null);
+        Row(context, ReachConfig.RequireTokenKey, config.RequireToken.Value ? "true" : "false", config.RequireToken.Source, null);
+        Row(context, ReachConfig.MaxRequestBytesKey, config.MaxRequestBytes.Value.ToString(CultureInfo.InvariantCulture), config.MaxRequestBytes.Source, null);
+        Row(context, ReachConfig.RateLimitKey, config.RateLimitPerSecond.Value.ToString(CultureInfo.InvariantCulture), config.RateLimitPerSecond.Source, null);
+        Row(context, ReachConfig.SpawnMaxDepthKey, config.SpawnMaxDepth.Value.ToString(CultureInfo.InvariantCulture), config.SpawnMaxDepth.Source, null);
+        Row(context, ReachConfig.SpawnMaxChildrenKey, config.SpawnMaxChildren.Value.ToString(CultureInfo.InvariantCulture), config.SpawnMaxChildren.Source, null);
+        var database = context.Environment.Get("REACH_DATABASE_URL");
+        context.Plain($"{"database",-27}{(database is null ? "sqlite REACH_HOME/reach.db" : "postgresql (" + Redact(database) + ")"),-24}{(database is null ? "default" : "environment REACH_DATABASE_URL")}");
         context.Plain("features");
         foreach (var flag in FeatureFlag.All)
         {
@@ -53,6 +60,12 @@ internal static class ConfigCommand
         context.Plain("next: set REACH_FEATURE_FLAGS=enable_sso,... or edit config.json (docs/CONFIG.md)");
         return 0;
     }
+
+    // The password never reaches the screen: keep the scheme, host, port and database only.
+    private static string Redact(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "postgres" or "postgresql"
+            ? $"{uri.Host}:{(uri.IsDefaultPort ? 5432 : uri.Port)}{uri.AbsolutePath}"
+            : "connection string";
 
     private static void Row(CommandContext context, string key, string value, ConfigSource source, string? variable, string note = "")
     {

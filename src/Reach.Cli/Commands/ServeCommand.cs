@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reach.Runner;
+using Reach.Runner.Config;
 using Reach.Runner.Storage;
 using Reach.Storage.Postgres;
 using Reach.Storage.Sqlite;
@@ -12,12 +13,14 @@ internal static class ServeCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var urls = new Option<string>("--urls") { Description = "The address to bind; loopback only (127.0.0.1, ::1, localhost) until token authentication exists", DefaultValueFactory = _ => RunnerOptions.DefaultUrls };
+        var urls = new Option<string>("--urls") { Description = "The address to bind; a non-loopback address needs --require-token", DefaultValueFactory = _ => RunnerOptions.DefaultUrls };
+        var requireToken = new Option<bool>("--require-token") { Description = "Refuse every /v1 request without a valid token (reach token create); required to bind a non-loopback address" };
         var database = new Option<string?>("--database") { Description = "A PostgreSQL database to keep sessions in: a postgres://user:password@host:port/db URL or an Npgsql connection string (default: REACH_DATABASE_URL, else SQLite in REACH_HOME/reach.db)" };
-        var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --urls http://127.0.0.1:9000\n  reach serve --database postgres://reach:secret@127.0.0.1:5432/reach")
+        var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --urls http://127.0.0.1:9000\n  reach serve --database postgres://reach:secret@127.0.0.1:5432/reach\n  reach serve --urls http://0.0.0.0:8787 --require-token")
         {
             urls,
             database,
+            requireToken,
         };
         command.SetAction(parse =>
         {
@@ -25,11 +28,10 @@ internal static class ServeCommand
             var url = parse.GetValue(urls)!;
 
             // Checked before the database is touched, so a refused address leaves REACH_HOME as it was.
-            RunnerHost.CheckLoopback(url);
-            var postgres = parse.GetValue(database) is { Length: > 0 } given ? given : context.Environment.Get("REACH_DATABASE_URL");
-            IRunnerStore store = postgres is null
-                ? SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(context.Environment.Home), CancellationToken.None).GetAwaiter().GetResult()
-                : PostgresRunnerStore.OpenAsync(postgres, CancellationToken.None).GetAwaiter().GetResult();
+            var config = ConfigLoader.Load(context.Environment.Home, context.Environment.Variables);
+            var tokens = parse.GetValue(requireToken) || config.RequireToken.Value;
+            RunnerHost.CheckBind(url, tokens);
+            var store = OpenStore(context, parse.GetValue(database));
             try
             {
                 var app = RunnerHost.Build(new RunnerOptions
@@ -37,6 +39,8 @@ internal static class ServeCommand
                     Home = context.Environment.Home,
                     Urls = url,
                     Store = store,
+                    Config = config,
+                    RequireToken = tokens,
                     MinimumLogLevel = context.Verbose ? LogLevel.Information : LogLevel.Warning,
                 });
                 using (app)
@@ -68,5 +72,14 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The runner's store: PostgreSQL when a database is given (the option, else REACH_DATABASE_URL), else SQLite in REACH_HOME/reach.db.</summary>
+    public static IRunnerStore OpenStore(CommandContext context, string? database)
+    {
+        var postgres = database is { Length: > 0 } given ? given : context.Environment.Get("REACH_DATABASE_URL");
+        return postgres is null
+            ? SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(context.Environment.Home), CancellationToken.None).GetAwaiter().GetResult()
+            : PostgresRunnerStore.OpenAsync(postgres, CancellationToken.None).GetAwaiter().GetResult();
     }
 }

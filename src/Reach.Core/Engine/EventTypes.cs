@@ -23,4 +23,7 @@ public static class EventTypes
 
     /// <summary>The run ended: status, code and reason, usage, output and a clock reading.</summary>
     public const string RunFinished = "run.finished";
+
+    /// <summary>A runner session opened a child session, or the spawn limits refused it.</summary>
+    public const string SessionSpawn = "session.spawn";
 }

@@ -15,9 +15,42 @@ public static partial class ErrorCatalog
     /// <summary>The tenant header is malformed.</summary>
     public static readonly ErrorCode RunnerTenantInvalid = Define("REACH-4005", ErrorKind.Input, "The X-Tenant-ID header is malformed", "Use 1 to 64 letters, digits, '.', '_' or '-', or leave the header out for the tenant 'default'.");
     /// <summary>The runner was asked to bind a non-loopback address.</summary>
-    public static readonly ErrorCode RunnerNonLoopback = Define("REACH-4006", ErrorKind.Input, "The runner binds only loopback addresses", "Use --urls http://127.0.0.1:PORT (or localhost); token authentication, which a public bind needs, does not exist yet.");
+    public static readonly ErrorCode RunnerNonLoopback = Define("REACH-4006", ErrorKind.Input, "A non-loopback address needs token authentication", "Create a token with 'reach token create --tenant T' and start with --require-token, or bind a loopback address (127.0.0.1, ::1, localhost).");
     /// <summary>The URL to bind cannot be parsed.</summary>
     public static readonly ErrorCode RunnerUrlInvalid = Define("REACH-4007", ErrorKind.Input, "The address to bind is not a URL", "Pass --urls like http://127.0.0.1:8787.");
     /// <summary>The runner's store cannot be opened or written.</summary>
     public static readonly ErrorCode RunnerStoreUnavailable = Define("REACH-4008", ErrorKind.Environment, "The runner's database cannot be used", "Check that REACH_HOME/reach.db (or the configured database) is writable and not locked by another program; /readyz reports it.");
+
+    /// <summary>No run with that id for the tenant.</summary>
+    public static readonly ErrorCode RunnerRunNotFound = Define("REACH-4009", ErrorKind.Input, "No run with that id", "Start a run with POST /v1/runs and use the run_id it returns, with the same X-Tenant-ID.");
+
+    /// <summary>A call of a tool the client runs itself came without its result.</summary>
+    public static readonly ErrorCode RunnerClientToolNeedsResult = Define("REACH-4010", ErrorKind.Input, "The client runs this tool: the call needs its result", "Ask POST /v1/sessions/{id}/decide first, run the tool when it is allowed, then send the call with result {output} or {error}.");
+
+    /// <summary>An Idempotency-Key was reused with a different request body.</summary>
+    public static readonly ErrorCode RunnerIdempotencyConflict = Define("REACH-4011", ErrorKind.Negative, "The Idempotency-Key was used for another request", "Send a new key for a new call; repeat a key only to retry the very same body.");
+
+    /// <summary>The spawn limits refused a child session.</summary>
+    public static readonly ErrorCode RunnerSpawnLimit = Define("REACH-4012", ErrorKind.Negative, "The spawn limit is reached", "Close child sessions, raise spawn_max_depth / spawn_max_children in config.json, or turn on enable_unlimited_spawns.");
+
+    /// <summary>A spawn asked for tools or budgets the parent does not have.</summary>
+    public static readonly ErrorCode RunnerSpawnNotSubset = Define("REACH-4013", ErrorKind.Input, "A child session can only narrow its parent", "Ask only for tools the parent session declares, and budgets no larger than the parent's.");
+
+    /// <summary>The request carries no valid token where one is required.</summary>
+    public static readonly ErrorCode RunnerUnauthorized = Define("REACH-4014", ErrorKind.Input, "A valid token is required", "Send Authorization: Bearer <token> with a token from 'reach token create' that has not been revoked.");
+
+    /// <summary>The token belongs to another tenant than the request names.</summary>
+    public static readonly ErrorCode RunnerTenantForbidden = Define("REACH-4015", ErrorKind.Input, "The token does not belong to that tenant", "Leave X-Tenant-ID out (the token's tenant is used) or use a token of the tenant you name.");
+
+    /// <summary>The request body is larger than the runner accepts.</summary>
+    public static readonly ErrorCode RunnerRequestTooLarge = Define("REACH-4016", ErrorKind.Input, "The request body is too large", "Send a smaller body, or raise max_request_bytes in config.json.");
+
+    /// <summary>The token (or address) sent more requests than its rate limit allows.</summary>
+    public static readonly ErrorCode RunnerRateLimited = Define("REACH-4017", ErrorKind.Input, "Too many requests", "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected.");
+
+    /// <summary>No token with that id.</summary>
+    public static readonly ErrorCode RunnerTokenNotFound = Define("REACH-4018", ErrorKind.Input, "No such token", "List the tokens with 'reach token list' and revoke one by its id.");
+
+    /// <summary>The single sign-on settings cannot be used.</summary>
+    public static readonly ErrorCode RunnerSsoInvalid = Define("REACH-4019", ErrorKind.Input, "The SSO settings are invalid", "Write REACH_HOME/sso.json with issuer, audience, tenant_claim and signing_keys (a JWKS file); see docs/CONFIG.md.");
 }

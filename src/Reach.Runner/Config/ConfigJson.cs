@@ -15,6 +15,11 @@ internal static class ConfigJson
         Setting(w, ReachConfig.RequireSignedKey, config.RequireSigned.Source, ReachConfig.RequireSignedVariable, v => v.WriteBooleanValue(config.RequireSigned.Value));
         Setting(w, ReachConfig.FsyncIntervalKey, config.FsyncIntervalMs.Source, ReachConfig.FsyncIntervalVariable, v => v.WriteNumberValue(config.FsyncIntervalMs.Value));
         Setting(w, ReachConfig.ListenKey, config.Listen.Source, null, v => v.WriteStringValue(config.Listen.Value));
+        Setting(w, ReachConfig.RequireTokenKey, config.RequireToken.Source, null, v => v.WriteBooleanValue(config.RequireToken.Value));
+        Setting(w, ReachConfig.MaxRequestBytesKey, config.MaxRequestBytes.Source, null, v => v.WriteNumberValue(config.MaxRequestBytes.Value));
+        Setting(w, ReachConfig.RateLimitKey, config.RateLimitPerSecond.Source, null, v => v.WriteNumberValue(config.RateLimitPerSecond.Value));
+        Setting(w, ReachConfig.SpawnMaxDepthKey, config.SpawnMaxDepth.Source, null, v => v.WriteNumberValue(config.SpawnMaxDepth.Value));
+        Setting(w, ReachConfig.SpawnMaxChildrenKey, config.SpawnMaxChildren.Source, null, v => v.WriteNumberValue(config.SpawnMaxChildren.Value));
         w.WriteEndObject();
         WriteFeatures(w, config);
         w.WriteStartArray("warnings");

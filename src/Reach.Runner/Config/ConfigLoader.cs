@@ -118,6 +118,21 @@ internal static class ConfigLoader
                     case ReachConfig.ListenKey:
                         config = config with { Listen = new(String(member.Value, where), ConfigSource.File) };
                         break;
+                    case ReachConfig.SpawnMaxDepthKey:
+                        config = config with { SpawnMaxDepth = new(Count(member.Value, where, 0), ConfigSource.File) };
+                        break;
+                    case ReachConfig.SpawnMaxChildrenKey:
+                        config = config with { SpawnMaxChildren = new(Count(member.Value, where, 0), ConfigSource.File) };
+                        break;
+                    case ReachConfig.MaxRequestBytesKey:
+                        config = config with { MaxRequestBytes = new(Count(member.Value, where, 1024), ConfigSource.File) };
+                        break;
+                    case ReachConfig.RateLimitKey:
+                        config = config with { RateLimitPerSecond = new(Count(member.Value, where, 0), ConfigSource.File) };
+                        break;
+                    case ReachConfig.RequireTokenKey:
+                        config = config with { RequireToken = new(Boolean(member.Value, where), ConfigSource.File) };
+                        break;
                     case ReachConfig.FeaturesKey:
                         if (member.Value.ValueKind != JsonValueKind.Object)
                         {
@@ -200,6 +215,9 @@ internal static class ConfigLoader
 
     private static int Interval(JsonElement value, string where) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var ms) && ms >= 0 ? ms : throw Invalid(where, "a whole number of milliseconds, 0 or more");
+
+    private static int Count(JsonElement value, string where, int min) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= min ? n : throw Invalid(where, $"a whole number, {min} or more");
 
     private static ReachException Invalid(string where, string expected, string? given = null) =>
         new(ErrorCatalog.ConfigValueInvalid, given is null ? $"{where} must be {expected}." : $"{where} must be {expected}, not '{given}'.");

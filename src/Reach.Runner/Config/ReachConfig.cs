@@ -13,6 +13,11 @@ internal sealed record ReachConfig
     public const string FsyncIntervalKey = "fsync_interval_ms";
     public const string ListenKey = "listen";
     public const string FeaturesKey = "features";
+    public const string SpawnMaxDepthKey = "spawn_max_depth";
+    public const string SpawnMaxChildrenKey = "spawn_max_children";
+    public const string MaxRequestBytesKey = "max_request_bytes";
+    public const string RateLimitKey = "rate_limit_per_second";
+    public const string RequireTokenKey = "require_token";
     public const string PolicyModeVariable = "REACH_POLICY_MODE";
     public const string RequireSignedVariable = "REACH_REQUIRE_SIGNED";
     public const string FsyncIntervalVariable = "REACH_FSYNC_INTERVAL_MS";
@@ -32,6 +37,21 @@ internal sealed record ReachConfig
     public ConfigValue<int> FsyncIntervalMs { get; init; } = new(1000, ConfigSource.Default);
 
     public ConfigValue<string> Listen { get; init; } = new(DefaultListen, ConfigSource.Default);
+
+    /// <summary>How deep child sessions may be spawned (without <c>enable_unlimited_spawns</c>).</summary>
+    public ConfigValue<int> SpawnMaxDepth { get; init; } = new(3, ConfigSource.Default);
+
+    /// <summary>How many children one session may spawn (without <c>enable_unlimited_spawns</c>).</summary>
+    public ConfigValue<int> SpawnMaxChildren { get; init; } = new(8, ConfigSource.Default);
+
+    /// <summary>The largest request body the runner reads; larger ones get 413.</summary>
+    public ConfigValue<int> MaxRequestBytes { get; init; } = new(1024 * 1024, ConfigSource.Default);
+
+    /// <summary>Requests per second each token (or, without one, each client address) may send; 0 turns the limit off.</summary>
+    public ConfigValue<int> RateLimitPerSecond { get; init; } = new(10_000, ConfigSource.Default);
+
+    /// <summary>Whether every request needs a token, even on a loopback bind.</summary>
+    public ConfigValue<bool> RequireToken { get; init; } = new(false, ConfigSource.Default);
 
     /// <summary>Every known flag (<see cref="FeatureFlag.All"/>), on or off, with its source.</summary>
     public required IReadOnlyDictionary<string, ConfigValue<bool>> Features { get; init; }

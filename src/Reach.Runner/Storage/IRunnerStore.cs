@@ -32,12 +32,51 @@ internal interface IRunnerStore : IAsyncDisposable
     /// <summary>The tenant's session with that id, or null.</summary>
     Task<StoredSession?> GetSessionAsync(string tenant, string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>The tenant's sessions ordered by id, up to <paramref name="limit"/> of them after <paramref name="afterId"/> (null: from the first).</summary>
-    Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// The tenant's sessions ordered by id, up to <paramref name="limit"/> of them after <paramref name="afterId"/>
+    /// (null: from the first), keeping those that match <paramref name="filter"/> (null: all).
+    /// </summary>
+    Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken, SessionFilter? filter = null);
+
+    /// <summary>Stores a new API token (only its hash); false when the id or hash already exists.</summary>
+    Task<bool> CreateTokenAsync(StoredToken token, CancellationToken cancellationToken);
+
+    /// <summary>Every token of every tenant, revoked ones included, ordered by tenant then name then id.</summary>
+    Task<IReadOnlyList<StoredToken>> ListTokensAsync(CancellationToken cancellationToken);
+
+    /// <summary>The token with that hash, revoked or not; null when there is none.</summary>
+    Task<StoredToken?> FindTokenAsync(string hash, CancellationToken cancellationToken);
+
+    /// <summary>Marks the token revoked; false when there is no such unrevoked token.</summary>
+    Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
+/// <summary>Which sessions a listing keeps: each non-null member must match.</summary>
+internal sealed record SessionFilter(string? Kind = null, string? Status = null, string? PackName = null)
+{
+    /// <summary>True when <paramref name="session"/> matches every member given.</summary>
+    public bool Matches(StoredSession session) =>
+        (Kind is null || session.Kind == Kind) && (Status is null || session.Status == Status) && (PackName is null || session.PackName == PackName);
+}
+
+/// <summary>An API token as stored: the SHA-256 of its secret, never the secret.</summary>
+internal sealed record StoredToken(string Id, string Tenant, string Name, string Hash, DateTimeOffset Created, DateTimeOffset? Revoked);
+
 /// <summary>What a new session row holds; the tenant is the store's to fill in.</summary>
-internal sealed record NewSession(string Id, string PackName, string PackVersion, string PackDirectory, string PackDigest, DateTimeOffset Created, ReadOnlyMemory<byte> Header);
+internal sealed record NewSession(string Id, string PackName, string PackVersion, string PackDirectory, string PackDigest, DateTimeOffset Created, ReadOnlyMemory<byte> Header)
+{
+    /// <summary><see cref="StoredSession.SessionKind"/> or <see cref="StoredSession.RunKind"/>.</summary>
+    public string Kind { get; init; } = StoredSession.SessionKind;
+
+    /// <summary>The session that spawned this one, if any.</summary>
+    public string? ParentId { get; init; }
+
+    /// <summary>How many spawns deep (0 for a session opened directly).</summary>
+    public int Depth { get; init; }
+
+    /// <summary>The policy bundle the session is bound to (its path), or null for Core's declared-tools gate.</summary>
+    public string? Policy { get; init; }
+}
 
 /// <summary>How a session ends: its status, its fingerprint and the seal line the writer produced.</summary>
 internal sealed record SessionClosing(string Status, string Fingerprint, ReadOnlyMemory<byte> Seal, DateTimeOffset Closed);
@@ -58,6 +97,24 @@ internal sealed record StoredSession(
 {
     /// <summary>The status of a session that has not been closed.</summary>
     public const string Open = "open";
+
+    /// <summary>The kind of an agent session driven call by call.</summary>
+    public const string SessionKind = "session";
+
+    /// <summary>The kind of a pack run started through the runs API.</summary>
+    public const string RunKind = "run";
+
+    /// <summary><see cref="SessionKind"/> or <see cref="RunKind"/>.</summary>
+    public string Kind { get; init; } = SessionKind;
+
+    /// <summary>The session that spawned this one, if any.</summary>
+    public string? ParentId { get; init; }
+
+    /// <summary>How many spawns deep.</summary>
+    public int Depth { get; init; }
+
+    /// <summary>The policy bundle's path, or null.</summary>
+    public string? Policy { get; init; }
 }
 
 /// <summary>One stored event line: its sequence number and canonical bytes (newline included).</summary>

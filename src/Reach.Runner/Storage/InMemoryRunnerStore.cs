@@ -8,6 +8,7 @@ internal sealed class InMemoryRunnerStore : IRunnerStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
+    private readonly List<StoredToken> _tokens = [];
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
@@ -18,7 +19,15 @@ internal sealed class InMemoryRunnerStore : IRunnerStore
         {
             return Task.FromResult(_sessions.TryAdd(
                 session.Id,
-                new Entry(new StoredSession(session.Id, tenant, session.PackName, session.PackVersion, session.PackDirectory, session.PackDigest, StoredSession.Open, session.Created, null, null, 0), session.Header.ToArray())));
+                new Entry(
+                    new StoredSession(session.Id, tenant, session.PackName, session.PackVersion, session.PackDirectory, session.PackDigest, StoredSession.Open, session.Created, null, null, 0)
+                    {
+                        Kind = session.Kind,
+                        ParentId = session.ParentId,
+                        Depth = session.Depth,
+                        Policy = session.Policy,
+                    },
+                    session.Header.ToArray())));
         }
     }
 
@@ -104,14 +113,14 @@ internal sealed class InMemoryRunnerStore : IRunnerStore
         }
     }
 
-    public Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredSession>> ListSessionsAsync(string tenant, string? afterId, int limit, CancellationToken cancellationToken, SessionFilter? filter = null)
     {
         lock (_gate)
         {
             var page = new List<StoredSession>();
             foreach (var entry in _sessions.Values)
             {
-                if (entry.Session.Tenant == tenant && (afterId is null || string.CompareOrdinal(entry.Session.Id, afterId) > 0))
+                if (entry.Session.Tenant == tenant && (afterId is null || string.CompareOrdinal(entry.Session.Id, afterId) > 0) && (filter is null || filter.Matches(entry.Session)))
                 {
                     page.Add(entry.Session);
                 }
@@ -119,6 +128,52 @@ internal sealed class InMemoryRunnerStore : IRunnerStore
 
             page.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
             return Task.FromResult<IReadOnlyList<StoredSession>>(page.Count > limit ? page[..limit] : page);
+        }
+    }
+
+    public Task<bool> CreateTokenAsync(StoredToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        lock (_gate)
+        {
+            if (_tokens.Exists(t => t.Id == token.Id || t.Hash == token.Hash))
+            {
+                return Task.FromResult(false);
+            }
+
+            _tokens.Add(token);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredToken>> ListTokensAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<StoredToken>>([.. _tokens.OrderBy(t => t.Tenant, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Id, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<StoredToken?> FindTokenAsync(string hash, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_tokens.Find(t => t.Hash == hash));
+        }
+    }
+
+    public Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var index = _tokens.FindIndex(t => t.Id == id && t.Revoked is null);
+            if (index < 0)
+            {
+                return Task.FromResult(false);
+            }
+
+            _tokens[index] = _tokens[index] with { Revoked = at };
+            return Task.FromResult(true);
         }
     }
 

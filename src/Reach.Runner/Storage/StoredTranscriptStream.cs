@@ -27,6 +27,12 @@ internal sealed class StoredTranscriptStream : Stream
         _file = file;
     }
 
+    /// <summary>The session row this stream creates.</summary>
+    public NewSession Session => _session;
+
+    /// <summary>Told after each line is committed (the runs API wakes its event streams with it).</summary>
+    public Action? Committed { get; init; }
+
     /// <summary>The seal line, once the writer has sealed the transcript.</summary>
     public ReadOnlyMemory<byte>? Seal { get; private set; }
 
@@ -102,6 +108,7 @@ internal sealed class StoredTranscriptStream : Stream
         _file.Write(line);
         _file.Flush();
         _lines++;
+        Committed?.Invoke();
     }
 
     private void Require(bool done, string what)

@@ -1,0 +1,73 @@
+using Reach.Core.Errors;
+using Reach.Core.Gates;
+using Reach.Core.Transcripts;
+
+namespace Reach.Core.Engine;
+
+/// <summary>What the gates would decide about a call, asked without recording anything (a dry evaluation).</summary>
+/// <param name="Policy">The policy gate's decision.</param>
+/// <param name="Budget">The budget gate's decision, or null when the policy denied first.</param>
+public sealed record GateCheck(PolicyDecision Policy, BudgetDecision? Budget)
+{
+    /// <summary>True when both gates would let the call through.</summary>
+    public bool Allowed => Policy.Effect == GateEffect.Permit && Budget is { Effect: GateEffect.Permit };
+}
+
+public sealed partial class RunSession
+{
+    private static readonly byte[] SessionSpawnType = TranscriptFormat.TypeToken(EventTypes.SessionSpawn);
+
+    /// <summary>
+    /// Asks the policy gate then the budget gate about a call exactly as <see cref="Propose"/> would, but records
+    /// nothing and changes no ledger: an agent that runs a tool itself asks first, then proposes the call with its result.
+    /// </summary>
+    public GateCheck Evaluate(string tool, JsonElement input, string? stepId, long stepIndex)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var elapsed = _options.Clock.GetUtcNow() - _startedAt;
+        var implementation = _options.Tools.Find(tool);
+        var declaration = _options.Pack.FindTool(tool);
+        var policy = DecidePolicy(new ToolCallRequest
+        {
+            Tool = tool,
+            RequiredPermissions = implementation?.RequiredPermissions ?? [],
+            Declaration = declaration,
+            Input = input,
+            Pack = _options.Pack,
+            StepId = stepId,
+            StepIndex = stepIndex,
+            Usage = _budget.Usage(elapsed),
+            Inputs = _options.Inputs,
+            Tallies = [.. _tallies],
+        });
+        return policy.Effect == GateEffect.Deny ? new GateCheck(policy, null) : new GateCheck(policy, DecideBudget(declaration?.Cost ?? 0m, elapsed));
+    }
+
+    /// <summary>
+    /// Records a <c>session.spawn</c> event: a child session was opened (<paramref name="code"/> null) or refused by
+    /// the spawn limits (<paramref name="code"/> and <paramref name="reason"/> say why). Returns the event's sequence number and hash.
+    /// </summary>
+    public AppendedEvent RecordSpawn(string? childId, int depth, IReadOnlyList<string> tools, ErrorCode? code, string reason)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        ArgumentNullException.ThrowIfNull(tools);
+        var now = _options.Clock.GetUtcNow();
+        Append(SessionSpawnType, EventTypes.SessionSpawn, null, null, code is null ? $"spawned {childId}" : $"spawn denied: {reason}", w =>
+        {
+            w.WriteString("at", Timestamp(now));
+            WriteOptional(w, "child", childId);
+            WriteOptional(w, "code", code?.Code);
+            w.WriteNumber("depth", depth);
+            w.WriteString("effect", code is null ? "permit" : "deny");
+            w.WriteString("reason", reason);
+            w.WriteStartArray("tools");
+            foreach (var tool in tools)
+            {
+                w.WriteStringValue(tool);
+            }
+
+            w.WriteEndArray();
+        });
+        return _last;
+    }
+}

@@ -1,0 +1,116 @@
+using Reach.Runner.Storage;
+
+namespace Reach.Runner;
+
+/// <summary>A pack as the API names it.</summary>
+internal sealed record PackRef(string Name, string Version, string Digest);
+
+/// <summary>A gate decision as the API answers it: a denial is an answer (200), not an error status.</summary>
+internal sealed record DecisionBody(bool Allowed, string Effect, string? Code, string? Reason, IReadOnlyList<string> Rules, string? Gate);
+
+/// <summary>A tool's failure.</summary>
+internal sealed record CallError(string? Code, string? Message);
+
+/// <summary>The answer to a tool call.</summary>
+internal sealed record CallResponse(DecisionBody Decision, string Status, JsonElement? Output, CallError? Error, long Seq, string Hash);
+
+/// <summary>The answer to a decide request: what the gates would say now; nothing is recorded.</summary>
+internal sealed record DecideResponse(DecisionBody Decision);
+
+/// <summary>A session as the API describes it.</summary>
+internal sealed record SessionBody(
+    string SessionId,
+    string Tenant,
+    string Status,
+    PackRef Pack,
+    IReadOnlyList<string>? Tools,
+    string? Policy,
+    string? ParentId,
+    int Depth,
+    string Created,
+    string? Closed,
+    string? Fingerprint,
+    long Events)
+{
+    public static SessionBody From(StoredSession s, IReadOnlyList<string>? tools = null) => new(
+        s.Id,
+        s.Tenant,
+        s.Status,
+        new PackRef(s.PackName, s.PackVersion, s.PackDigest),
+        tools,
+        s.Policy,
+        s.ParentId,
+        s.Depth,
+        Time(s.Created),
+        s.Closed is { } closed ? Time(closed) : null,
+        s.Fingerprint,
+        s.Events);
+
+    public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A page of sessions.</summary>
+internal sealed record SessionPage(IReadOnlyList<SessionBody> Sessions, string? NextAfter);
+
+/// <summary>The answer to closing a session.</summary>
+internal sealed record ClosedBody(string SessionId, string Status, string Fingerprint, long Events);
+
+/// <summary>A run as the API describes it (<c>running</c> until its transcript is sealed).</summary>
+internal sealed record RunBody(string RunId, string Tenant, string Status, PackRef Pack, string? Policy, string Created, string? Finished, string? Fingerprint, long Events)
+{
+    public static RunBody From(StoredSession s) => new(
+        s.Id,
+        s.Tenant,
+        s.Status == StoredSession.Open ? "running" : s.Status,
+        new PackRef(s.PackName, s.PackVersion, s.PackDigest),
+        s.Policy,
+        SessionBody.Time(s.Created),
+        s.Closed is { } closed ? SessionBody.Time(closed) : null,
+        s.Fingerprint,
+        s.Events);
+}
+
+/// <summary>A page of runs.</summary>
+internal sealed record RunPage(IReadOnlyList<RunBody> Runs, string? NextAfter);
+
+/// <summary>The answer to verifying a stored transcript, as <c>reach verify --json</c> reports it.</summary>
+internal sealed record VerifyBody(bool Ok, long Events, string? Fingerprint, bool Sealed, string? Code, string? Message, long? Line);
+
+/// <summary>The answer to replaying a run.</summary>
+internal sealed record ReplayBody(bool Ok, bool Identical, long Events, string RecordedFingerprint, string Fingerprint, DivergenceBody? Divergence);
+
+/// <summary>Where a replay first diverged.</summary>
+internal sealed record DivergenceBody(string Kind, long? Seq, string? Recorded, string? Replayed, string LikelyCause);
+
+// Request bodies. The endpoints read their bodies themselves (to name a bad field in REACH-4001 and to hash the exact
+// bytes for Idempotency-Key); these records describe them in the OpenAPI document.
+
+/// <summary>Open a session.</summary>
+internal sealed record OpenSessionRequest(string Pack, JsonElement? Inputs, string? Policy, string? PolicyMode);
+
+/// <summary>A tool's result, run by the client: output, or error.</summary>
+internal sealed record ToolResultBody(JsonElement? Output, CallError? Error);
+
+/// <summary>One tool call.</summary>
+internal sealed record ToolCallBody(string Tool, JsonElement? Input, string? Step, ToolResultBody? Result);
+
+/// <summary>Ask the gates about a call without recording it.</summary>
+internal sealed record DecideBody(string Tool, JsonElement? Input, string? Step);
+
+/// <summary>Budgets, each optional.</summary>
+internal sealed record BudgetBody(long? MaxSteps, long? MaxToolCalls, decimal? MaxCost, long? MaxDurationMs);
+
+/// <summary>Spawn a child session narrowed to some of the parent's tools and budgets.</summary>
+internal sealed record SpawnBody(IReadOnlyList<string>? Tools, BudgetBody? Budget);
+
+/// <summary>Start a pack run.</summary>
+internal sealed record StartRunBody(string Pack, JsonElement? Inputs, string? Policy);
+
+/// <summary>Install a pack from a configured registry.</summary>
+internal sealed record InstallPackBody(string Pack, string? Registry);
+
+/// <summary>Verify a pack directory's digest and signature.</summary>
+internal sealed record VerifyPackBody(string Path);
+
+/// <summary>Evaluate one call against a policy bundle.</summary>
+internal sealed record EvaluatePolicyBody(string Bundle, JsonElement Call, string? Mode);

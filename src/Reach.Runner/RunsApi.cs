@@ -1,0 +1,95 @@
+using Reach.Core.Errors;
+using Reach.Core.Replay;
+using Reach.Core.Transcripts;
+using Reach.Runner.Storage;
+
+namespace Reach.Runner;
+
+/// <summary><c>/v1/runs</c>: start a pack run, list and read runs, stream their events, verify, replay and download their transcripts.</summary>
+internal static class RunsApi
+{
+    public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/runs").WithTags("runs");
+        group.MapPost("/", Start).WithName("startRun").Accepts<StartRunBody>("application/json").Produces<RunBody>(StatusCodes.Status202Accepted);
+        group.MapGet("/", List).WithName("listRuns").Produces<RunPage>();
+        group.MapGet("/{id}", Get).WithName("getRun").Produces<RunBody>();
+        group.MapGet("/{id}/events", Events).WithName("getRunEvents").Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        group.MapPost("/{id}/verify", Verify).WithName("verifyRun").Produces<VerifyBody>();
+        group.MapPost("/{id}/replay", Replay).WithName("replayRun").Produces<ReplayBody>();
+        group.MapGet("/{id}/transcript", Transcript).WithName("getRunTranscript").Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
+        return routes;
+    }
+
+    private static async Task<IResult> Start(HttpRequest request, SessionRegistry sessions, RunRegistry runs)
+    {
+        var tenant = Tenants.Of(request);
+        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
+        var setup = sessions.Prepare(ApiRequests.RequiredString(body, "pack"), ApiRequests.OptionalObject(body, "inputs"), ApiRequests.OptionalString(body, "policy"), null);
+        var id = runs.Start(tenant, setup);
+        var stored = await runs.FindAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return Results.Json(RunBody.From(stored), RunnerHost.Json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> List(HttpRequest request, SessionRegistry sessions)
+    {
+        var tenant = Tenants.Of(request);
+        var limit = (int)ApiRequests.QueryInteger(request, "limit", ApiRequests.DefaultLimit, 1, ApiRequests.MaxLimit);
+        var status = ApiRequests.QueryString(request, "status");
+        if (status is not (null or "running" or "succeeded" or "failed" or "denied"))
+        {
+            throw new ReachException(ErrorCatalog.RunnerRequestInvalid, "The query parameter 'status' must be running, succeeded, failed or denied.") { Details = ApiRequests.Field("status") };
+        }
+
+        var filter = new SessionFilter(StoredSession.RunKind, status == "running" ? StoredSession.Open : status, ApiRequests.QueryString(request, "pack"));
+        var page = await sessions.Store.ListSessionsAsync(tenant, ApiRequests.QueryString(request, "after"), limit, request.HttpContext.RequestAborted, filter).ConfigureAwait(false);
+        return Results.Json(new RunPage([.. page.Select(RunBody.From)], page.Count == limit ? page[^1].Id : null), RunnerHost.Json);
+    }
+
+    private static async Task<IResult> Get(string id, HttpRequest request, RunRegistry runs) =>
+        Results.Json(RunBody.From(await runs.FindAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false)), RunnerHost.Json);
+
+    private static Task<IResult> Events(string id, HttpContext context, SessionRegistry sessions, CommitSignal signal) =>
+        EventStreams.AnswerAsync(context, sessions.Store, signal, Tenants.Of(context.Request), id, StoredSession.RunKind, "run_id", ErrorCatalog.RunnerRunNotFound);
+
+    private static async Task<IResult> Verify(string id, HttpRequest request, SessionRegistry sessions, RunRegistry runs)
+    {
+        var bytes = await TranscriptOf(id, request, sessions, runs).ConfigureAwait(false);
+        using var stream = new MemoryStream(bytes, writable: false);
+        var report = TranscriptVerifier.Verify(stream);
+        var failure = report.Failure;
+        return Results.Json(
+            new VerifyBody(report.Ok, report.Events, report.Ok || report.ChainIntact ? report.Fingerprint.ToString() : null, report.Sealed, failure?.Error.Code, failure?.Message, failure?.Line),
+            RunnerHost.Json);
+    }
+
+    private static async Task<IResult> Replay(string id, HttpRequest request, SessionRegistry sessions, RunRegistry runs)
+    {
+        var tenant = Tenants.Of(request);
+        var run = await runs.FindAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (run.Status == StoredSession.Open)
+        {
+            throw new ReachException(ErrorCatalog.RunnerSessionClosed, $"The run '{id}' is still running; replay it once it has finished.");
+        }
+
+        var bytes = await TranscriptOf(id, request, sessions, runs).ConfigureAwait(false);
+
+        // The same pack directory and policy bundle the run used, as the runner's files are now: a changed pack or
+        // policy shows up as the first divergence.
+        var setup = sessions.Prepare(run.PackDirectory, null, run.Policy, null);
+        var report = Replayer.Replay(bytes, setup.Pack, setup.Policy, setup.Tools);
+        var divergence = report.Divergence is { } d ? new DivergenceBody(d.Kind.ToString(), d.Seq, d.Recorded, d.Replayed, d.LikelyCause) : null;
+        return Results.Json(new ReplayBody(report.Ok, report.Ok, report.Events, report.RecordedFingerprint.ToString(), report.Fingerprint.ToString(), divergence), RunnerHost.Json);
+    }
+
+    private static async Task<IResult> Transcript(string id, HttpRequest request, SessionRegistry sessions, RunRegistry runs) =>
+        Results.Bytes(await TranscriptOf(id, request, sessions, runs).ConfigureAwait(false), "application/x-ndjson", id + ".jsonl");
+
+    private static async Task<byte[]> TranscriptOf(string id, HttpRequest request, SessionRegistry sessions, RunRegistry runs)
+    {
+        var tenant = Tenants.Of(request);
+        await runs.FindAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return await sessions.Store.ReadTranscriptAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false)
+            ?? throw new ReachException(ErrorCatalog.RunnerRunNotFound, $"No run '{id}' for tenant '{tenant}'.");
+    }
+}

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Reach.Core.Errors;
+using Reach.Core.Hashing;
+using Reach.Runner.Storage;
+
+namespace Reach.Runner;
+
+/// <summary>
+/// Reach API tokens: <c>reach_</c> followed by 32 random bytes in hex, shown once when created; the store keeps only
+/// the SHA-256 of the secret. A token belongs to one tenant.
+/// </summary>
+internal static class Tokens
+{
+    /// <summary>The prefix every Reach token starts with (so a leaked one can be recognised by scanners).</summary>
+    public const string Prefix = "reach_";
+
+    /// <summary>Creates a token for <paramref name="tenant"/>: stores its hash and returns the secret (the only time it exists).</summary>
+    public static async Task<(StoredToken Token, string Secret)> CreateAsync(IRunnerStore store, string tenant, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Tenants.Check(tenant);
+        if (name.Length is 0 or > 64 || name.Any(char.IsControl))
+        {
+            throw new ReachException(ErrorCatalog.RunnerRequestInvalid, "A token name is 1 to 64 printable characters.") { Details = ApiRequests.Field("name") };
+        }
+
+        var secret = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var token = new StoredToken("tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), tenant, name, Hash(secret), now, null);
+        if (!await store.CreateTokenAsync(token, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, "The store refused the new token (an id collision); try again.");
+        }
+
+        return (token, secret);
+    }
+
+    /// <summary>The hash the store keeps for a secret.</summary>
+    public static string Hash(string secret) => Sha256Digest.Compute(System.Text.Encoding.UTF8.GetBytes(secret)).ToString();
+}
+
+/// <summary>
+/// Authenticates each <c>/v1</c> request: a Reach token (or, with <c>enable_sso</c>, an OpenID Connect bearer token)
+/// fixes the request's tenant; a request naming another tenant is refused. Without a token a request passes only when
+/// tokens are not required.
+/// </summary>
+internal sealed class TokenAuthenticator
+{
+    /// <summary>How long a looked-up token is trusted before the store is asked again (so a revocation takes effect within it).</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+
+    private readonly IRunnerStore _store;
+    private readonly bool _required;
+    private readonly Sso? _sso;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<string, (StoredToken? Token, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    public TokenAuthenticator(IRunnerStore store, bool required, Sso? sso, TimeProvider clock)
+    {
+        _store = store;
+        _required = required;
+        _sso = sso;
+        _clock = clock;
+    }
+
+    /// <summary>Whether a token is required on every request.</summary>
+    public bool Required => _required;
+
+    public async Task Middleware(HttpContext context, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            if (_required)
+            {
+                throw new ReachException(ErrorCatalog.RunnerUnauthorized, "This runner requires a token: send Authorization: Bearer <token>.");
+            }
+
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
+        {
+            throw new ReachException(ErrorCatalog.RunnerUnauthorized, "The Authorization header must be 'Bearer <token>'.");
+        }
+
+        var secret = header[7..].Trim();
+        string tenant;
+        string who;
+        if (secret.StartsWith(Tokens.Prefix, StringComparison.Ordinal))
+        {
+            var token = await LookUpAsync(secret, context.RequestAborted).ConfigureAwait(false);
+            if (token is null || token.Revoked is not null)
+            {
+                throw new ReachException(ErrorCatalog.RunnerUnauthorized, "The token is unknown or revoked.");
+            }
+
+            (tenant, who) = (token.Tenant, token.Name);
+        }
+        else if (_sso is not null)
+        {
+            (tenant, who) = await _sso.AuthenticateAsync(context).ConfigureAwait(false);
+        }
+        else
+        {
+            throw new ReachException(ErrorCatalog.RunnerUnauthorized, "The token is not a Reach token (reach_…), and single sign-on (enable_sso) is off.");
+        }
+
+        var named = context.Request.Headers[Tenants.Header].ToString();
+        if (named.Length > 0 && !string.Equals(named, tenant, StringComparison.Ordinal))
+        {
+            throw new ReachException(ErrorCatalog.RunnerTenantForbidden, $"The token belongs to the tenant '{tenant}', not '{named}'.");
+        }
+
+        context.Items[Tenants.ItemKey] = tenant;
+        context.Items[Tenants.CallerKey] = who;
+        await next(context).ConfigureAwait(false);
+    }
+
+    private async Task<StoredToken?> LookUpAsync(string secret, CancellationToken cancellationToken)
+    {
+        var hash = Tokens.Hash(secret);
+        var now = _clock.GetUtcNow();
+        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
+        {
+            return cached.Token;
+        }
+
+        var token = await _store.FindTokenAsync(hash, cancellationToken).ConfigureAwait(false);
+        if (_cache.Count > 10_000)
+        {
+            _cache.Clear();
+        }
+
+        _cache[hash] = (token, now + CacheFor);
+        return token;
+    }
+}
