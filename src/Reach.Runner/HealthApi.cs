@@ -10,7 +10,7 @@ internal static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        routes.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("health");
         routes.MapGet("/readyz", async (RunnerOptions options, SessionRegistry sessions, HttpContext context) =>
         {
             if (!Directory.Exists(options.Home) && !TryCreate(options.Home))
@@ -21,13 +21,13 @@ internal static class HealthApi
             return await Reachable(sessions.Store, context.RequestAborted).ConfigureAwait(false)
                 ? Results.Json(new { status = "ready" })
                 : Results.Json(new { status = "not ready", reason = "the store cannot be reached", code = ErrorCatalog.RunnerStoreUnavailable.Code }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
+        }).WithName("ready").WithTags("health");
         routes.MapGroup("/v1").MapGet("/version", () => Results.Json(new
         {
             version = typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",
             engine = EngineInfo.Engine,
             format = EngineInfo.FormatVersion,
-        }));
+        })).WithName("getVersion").WithTags("health");
         return routes;
     }
 

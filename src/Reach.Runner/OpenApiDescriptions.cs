@@ -18,6 +18,14 @@ internal static class OpenApiDescriptions
 
     private static readonly Dictionary<string, Operation> Operations = new(StringComparer.Ordinal)
     {
+        ["health"] = new("Liveness: 200 while the process serves", null, """{"status":"ok"}""", []),
+        ["ready"] = new("Readiness: 200 when REACH_HOME and the store can be used, else 503 (REACH-4008)", null, """{"status":"ready"}""", []),
+        ["getVersion"] = new("The runner's version, engine and transcript format", null, """{"version":"0.1.0","engine":"reach/1","format":1}""", [401, 429]),
+        ["getFeatures"] = new(
+            "The effective feature flags, each with where its value came from",
+            null,
+            """{"features":{"enable_sso":{"enabled":false,"source":"default"},"enable_compliance_logs":{"enabled":true,"source":"environment"},"enable_node_federation":{"enabled":false,"source":"default","note":"reserved for the multi-node work; it changes nothing yet"},"enable_unlimited_spawns":{"enabled":false,"source":"default"}}}""",
+            [401, 429]),
         ["openSession"] = new(
             "Open a session bound to a pack (its tools, permissions and budgets) and, optionally, a policy bundle",
             """{"pack":"examples/packs/files-and-processes","inputs":{},"policy":"docs/policies/read-only.json"}""",
@@ -131,10 +139,66 @@ internal static class OpenApiDescriptions
             Title = "Reach runner API",
             Version = "v1",
             Description = "Gate and record the tool calls of agents that are not Reach packs: open a session bound to a pack and a policy, send each call, get the decision and the result back, and download a hash-chained transcript that reach verify proves untouched. Errors are RFC 9457 problem details carrying a Reach error code (docs/ERROR_CODES.md). The tenant is the token's, or the X-Tenant-ID header's, or 'default'.",
-            License = new OpenApiLicense { Name = "Apache-2.0" },
+            License = new OpenApiLicense { Name = "Apache-2.0", Identifier = "Apache-2.0" },
+        };
+        document.Tags = new HashSet<OpenApiTag>
+        {
+            new() { Name = "health", Description = "Liveness, readiness and version" },
+            new() { Name = "sessions", Description = "Agent sessions: gated, recorded tool calls over HTTP" },
+            new() { Name = "runs", Description = "Pack runs started over HTTP, their events, verification and replay" },
+            new() { Name = "packs", Description = "Installed packs, installing from a registry, verifying signatures" },
+            new() { Name = "policies", Description = "Evaluating a call against a policy bundle" },
+            new() { Name = "features", Description = "The effective feature flags" },
         };
         document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:8787", Description = "reach serve on its default address" }];
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        static OpenApiSchema Of(JsonSchemaType type, string description) => new() { Type = type, Description = description };
+        foreach (var schema in document.Components.Schemas.Values)
+        {
+            OptionalWhenNullable(schema);
+        }
+
+        document.Components.Schemas["Problem"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "An RFC 9457 problem: every error the runner answers, with the Reach error code and its fix.",
+            Required = new HashSet<string>(StringComparer.Ordinal) { "type", "title", "status", "code", "fix" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = Of(JsonSchemaType.String, "urn:reach:error:<code>"),
+                ["title"] = Of(JsonSchemaType.String, "The error's title in the catalogue"),
+                ["status"] = Of(JsonSchemaType.Integer, "The HTTP status"),
+                ["detail"] = Of(JsonSchemaType.String, "What went wrong this time"),
+                ["code"] = Of(JsonSchemaType.String, "The Reach error code, e.g. REACH-4001 (docs/ERROR_CODES.md)"),
+                ["fix"] = Of(JsonSchemaType.String, "What to do about it"),
+                ["field"] = Of(JsonSchemaType.String, "The request field at fault, when there is one"),
+            },
+        };
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The API leaves null members out of its answers (and accepts them left out of requests), so a member whose
+    /// schema admits null is not required, whatever the record's constructor says.
+    /// </summary>
+    private static void OptionalWhenNullable(IOpenApiSchema schema)
+    {
+        if (schema.Properties is not { Count: > 0 } properties || schema.Required is not { Count: > 0 } required)
+        {
+            return;
+        }
+
+        foreach (var (name, property) in properties)
+        {
+            var nullable = (property.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+                || (property.OneOf?.Any(s => s.Type is { } t && t.HasFlag(JsonSchemaType.Null)) ?? false)
+                || (property.AnyOf?.Any(s => s.Type is { } t && t.HasFlag(JsonSchemaType.Null)) ?? false);
+            if (nullable)
+            {
+                required.Remove(name);
+            }
+        }
     }
 
     public static Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

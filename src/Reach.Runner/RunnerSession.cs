@@ -25,8 +25,9 @@ internal sealed class RunnerSession
     private readonly Queue<string> _answerOrder = new();
     private long _calls;
 
-    public RunnerSession(string tenant, RunSession core, SuppliedEffects effects, SessionSetup setup, StoredTranscriptStream transcript, IRunnerStore store, TimeProvider clock)
+    public RunnerSession(string tenant, RunSession core, SuppliedEffects effects, SessionSetup setup, StoredTranscriptStream transcript, IRunnerStore store, TimeProvider clock, long calls = 0, DateTimeOffset? created = null)
     {
+        _calls = calls;
         Tenant = tenant;
         _core = core;
         _effects = effects;
@@ -34,7 +35,7 @@ internal sealed class RunnerSession
         _transcript = transcript;
         _store = store;
         _clock = clock;
-        Created = clock.GetUtcNow();
+        Created = created ?? clock.GetUtcNow();
     }
 
     public string Tenant { get; }

@@ -13,14 +13,15 @@ namespace Reach.Runner;
 
 /// <summary>
 /// The open sessions, held in memory and keyed by tenant and id; every session and transcript line is also persisted
-/// through the <see cref="IRunnerStore"/>, which serves reads (a restart forgets open sessions, not what they
-/// recorded). A session of one tenant does not exist for another.
+/// through the <see cref="IRunnerStore"/>, which serves reads. After a restart an open session is resumed from the
+/// store on its next request. A session of one tenant does not exist for another.
 /// </summary>
-internal sealed class SessionRegistry
+internal sealed class SessionRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<(string Tenant, string Id), RunnerSession> _sessions = new();
 
     private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _resuming = new(1, 1);
 
     public SessionRegistry(string home, IRunnerStore store, ReachConfig config, TimeProvider? clock = null)
     {
@@ -127,18 +128,83 @@ internal sealed class SessionRegistry
             return session;
         }
 
-        // Closed sessions (and open ones left by a runner that has since stopped) live on only in the store.
+        // Closed sessions live on only in the store; an open one left by a runner that has since stopped is resumed.
         var stored = await Store.GetSessionAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (stored is null || stored.Kind != StoredSession.SessionKind)
         {
             throw NotFound(tenant, id);
         }
 
-        throw new ReachException(
-            ErrorCatalog.RunnerSessionClosed,
-            stored.Status == StoredSession.Open
-                ? $"The session '{id}' was opened by a runner that has since stopped; it takes no more calls."
-                : $"The session '{id}' is closed; its transcript is sealed.");
+        if (stored.Status != StoredSession.Open)
+        {
+            throw new ReachException(ErrorCatalog.RunnerSessionClosed, $"The session '{id}' is closed; its transcript is sealed.");
+        }
+
+        await _resuming.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _sessions.TryGetValue((tenant, id), out var resumed) ? resumed : await ResumeAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _resuming.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes up a session a stopped runner left open: its transcript is read back from the store, the file beside it
+    /// rewritten from those bytes, and Core rebuilds the chain, Merkle tree and budget ledger from the events.
+    /// </summary>
+    private async Task<RunnerSession> ResumeAsync(string tenant, StoredSession stored, CancellationToken cancellationToken)
+    {
+        var bytes = await Store.ReadTranscriptAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(tenant, stored.Id);
+        var setup = Prepare(stored.PackDirectory, RecordedInputs(bytes), stored.Policy, null) with { ParentId = stored.ParentId, Depth = stored.Depth };
+        var path = TranscriptPath(stored.Id);
+        Directory.CreateDirectory(Runs);
+        await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+        StoredTranscriptStream? transcript = null;
+        var effects = new SuppliedEffects(new LiveEffects(() => new Workspace(Path.Combine(Home, "workspaces", stored.Id))));
+        var row = new NewSession(stored.Id, stored.PackName, stored.PackVersion, stored.PackDirectory, stored.PackDigest, stored.Created, ReadOnlyMemory<byte>.Empty)
+        {
+            ParentId = stored.ParentId,
+            Depth = stored.Depth,
+            Policy = stored.Policy,
+        };
+        var options = new Reach.Core.Engine.SessionOptions
+        {
+            Pack = setup.Pack.Manifest,
+            PackDigest = setup.Pack.Digest,
+            Inputs = setup.Inputs,
+            OpenTranscript = _ =>
+            {
+                transcript = new StoredTranscriptStream(Store, tenant, row, new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0), stored.Events + 1);
+                return transcript;
+            },
+            Effects = effects,
+            Policy = setup.Policy,
+            Tools = setup.Tools,
+            Clock = _clock,
+        };
+        var core = RunSession.Resume(options, bytes);
+        var session = new RunnerSession(tenant, core, effects, setup, transcript!, Store, _clock, core.Calls, stored.Created);
+        _sessions[(tenant, stored.Id)] = session;
+        return session;
+    }
+
+    // The resolved inputs run.started recorded (the line after the header).
+    private static JsonElement? RecordedInputs(byte[] transcript)
+    {
+        var span = transcript.AsSpan();
+        var first = span.IndexOf((byte)'\n');
+        var rest = span[(first + 1)..];
+        var second = rest.IndexOf((byte)'\n');
+        if (first < 0 || second < 0)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(rest[..second].ToArray());
+        return document.RootElement.TryGetProperty("data", out var data) && data.TryGetProperty("inputs", out var inputs) ? inputs.Clone() : null;
     }
 
     /// <summary>Closes the tenant's open session and forgets it here: from now on the store answers for it.</summary>
@@ -209,6 +275,8 @@ internal sealed class SessionRegistry
         };
         return (template, effects, () => transcript!);
     }
+
+    public void Dispose() => _resuming.Dispose();
 
     private static Budgets Narrow(Budgets parent, Budgets? asked)
     {

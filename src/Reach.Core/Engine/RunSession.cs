@@ -35,9 +35,37 @@ public sealed partial class RunSession : IDisposable
 
     /// <summary>Starts a session: draws the run id, writes the header and the <c>run.started</c> event.</summary>
     public RunSession(SessionOptions options)
+        : this(options, null)
+    {
+    }
+
+    private RunSession(SessionOptions options, ResumeState? resume)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        if (resume is not null)
+        {
+            RunId = resume.Header.RunId;
+            Header = resume.Header;
+            _budget = new BudgetGate(options.Pack.Budgets);
+            _stream = options.OpenTranscript(RunId);
+            _writer = TranscriptWriter.Resume(_stream, Header, resume.Hashes, options.Random, options.WriterOptions);
+            _startedAt = resume.StartedAt;
+            foreach (var (tool, cost) in resume.Permitted)
+            {
+                _budget.Commit(cost);
+                Tally(tool, cost);
+            }
+
+            Calls = resume.Calls;
+            if (resume.Hashes.Count > 0)
+            {
+                _last = new AppendedEvent(resume.Hashes.Count - 1, resume.Hashes[^1], default);
+            }
+
+            return;
+        }
+
         Span<byte> id = stackalloc byte[16];
         options.Random.Fill(id);
         RunId = Convert.ToHexStringLower(id);

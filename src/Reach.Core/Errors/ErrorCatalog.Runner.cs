@@ -53,4 +53,7 @@ public static partial class ErrorCatalog
 
     /// <summary>The single sign-on settings cannot be used.</summary>
     public static readonly ErrorCode RunnerSsoInvalid = Define("REACH-4019", ErrorKind.Input, "The SSO settings are invalid", "Write REACH_HOME/sso.json with issuer, audience, tenant_claim and signing_keys (a JWKS file); see docs/CONFIG.md.");
+
+    /// <summary>A recorded session cannot be taken up again.</summary>
+    public static readonly ErrorCode SessionNotResumable = Define("REACH-4020", ErrorKind.Negative, "The session cannot be resumed", "Its transcript is sealed, does not verify, or its pack, inputs or policy changed since it started; open a new session.");
 }

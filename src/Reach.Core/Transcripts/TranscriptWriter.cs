@@ -21,6 +21,11 @@ public sealed class TranscriptWriter : IDisposable
 
     /// <summary>Starts a transcript on <paramref name="stream"/> by writing its header.</summary>
     public TranscriptWriter(Stream stream, TranscriptHeader header, IRandomSource random, TranscriptWriterOptions? options = null)
+        : this(stream, header, random, options, null)
+    {
+    }
+
+    private TranscriptWriter(Stream stream, TranscriptHeader header, IRandomSource random, TranscriptWriterOptions? options, IReadOnlyList<Sha256Digest>? recorded)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(header);
@@ -30,11 +35,36 @@ public sealed class TranscriptWriter : IDisposable
         Header = header;
         var headerLine = header.ToCanonicalJson();
         LastHash = Sha256Digest.Compute(headerLine);
+        if (recorded is null)
+        {
+            _line.Write(headerLine);
+            _line.Write("\n"u8);
+            WriteLine();
+        }
+        else
+        {
+            // Going on from events already written elsewhere: the chain and the Merkle tree take them up as they are.
+            foreach (var hash in recorded)
+            {
+                _merkle.AddDigestLeaf(hash);
+                LastHash = hash;
+            }
+
+            Count = recorded.Count;
+        }
+
         LastHash.WriteUtf8(_lastHashText);
-        _line.Write(headerLine);
-        _line.Write("\n"u8);
-        WriteLine();
         _lastSync = _options.Clock.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Goes on with an unsealed transcript whose header and events (with these hashes, in order) were written
+    /// before: the next event chains to the last of them. Nothing is written to <paramref name="stream"/> until then.
+    /// </summary>
+    public static TranscriptWriter Resume(Stream stream, TranscriptHeader header, IReadOnlyList<Sha256Digest> eventHashes, IRandomSource random, TranscriptWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(eventHashes);
+        return new TranscriptWriter(stream, header, random, options, eventHashes);
     }
 
     /// <summary>The header written first.</summary>

@@ -19,12 +19,14 @@ internal sealed class StoredTranscriptStream : Stream
     private readonly ArrayBufferWriter<byte> _pending = new(2048);
     private long _lines;
 
-    public StoredTranscriptStream(IRunnerStore store, string tenant, NewSession session, FileStream file)
+    /// <summary>A stream whose lines go to the store (after <paramref name="linesStored"/> lines already there: header and events of a resumed session) and then to <paramref name="file"/>.</summary>
+    public StoredTranscriptStream(IRunnerStore store, string tenant, NewSession session, FileStream file, long linesStored = 0)
     {
         _store = store;
         _tenant = tenant;
         _session = session;
         _file = file;
+        _lines = linesStored;
     }
 
     /// <summary>The session row this stream creates.</summary>
