@@ -50,7 +50,7 @@ internal sealed record SessionBody(
 }
 
 /// <summary>A page of sessions.</summary>
-internal sealed record SessionPage(IReadOnlyList<SessionBody> Sessions, string? NextAfter);
+internal sealed record SessionPage(IReadOnlyList<SessionBody> Sessions, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextAfter);
 
 /// <summary>The answer to closing a session.</summary>
 internal sealed record ClosedBody(string SessionId, string Status, string Fingerprint, long Events);
@@ -71,7 +71,7 @@ internal sealed record RunBody(string RunId, string Tenant, string Status, PackR
 }
 
 /// <summary>A page of runs.</summary>
-internal sealed record RunPage(IReadOnlyList<RunBody> Runs, string? NextAfter);
+internal sealed record RunPage(IReadOnlyList<RunBody> Runs, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextAfter);
 
 /// <summary>The answer to verifying a stored transcript, as <c>reach verify --json</c> reports it.</summary>
 internal sealed record VerifyBody(bool Ok, long Events, string? Fingerprint, bool Sealed, string? Code, string? Message, long? Line);

@@ -89,6 +89,7 @@ internal static class RunnerHost
             runs.WaitAll(TimeSpan.FromSeconds(10));
             compliance?.Seal();
         });
+        app.Lifetime.ApplicationStopped.Register(() => sessions.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 
@@ -139,7 +140,7 @@ internal static class RunnerHost
     {
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
-            var key = Tenants.CallerOf(context) is { } caller ? "token:" + caller + "@" + Tenants.Of(context.Request) : "address:" + context.Connection.RemoteIpAddress;
+            var key = Tenants.CredentialOf(context) ?? "address:" + context.Connection.RemoteIpAddress;
             return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = rate,

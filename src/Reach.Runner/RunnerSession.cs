@@ -9,13 +9,18 @@ using Reach.Runner.Storage;
 
 namespace Reach.Runner;
 
-/// <summary>One agent session: a Core <see cref="RunSession"/> driven call by call over HTTP, one call at a time.</summary>
-internal sealed class RunnerSession
+/// <summary>
+/// One agent session: a Core <see cref="RunSession"/> driven call by call over HTTP, one call at a time. Core writes a
+/// call's events into the transcript stream; the call is answered only after <see cref="StoredTranscriptStream.CommitAsync"/>
+/// has committed them. If a commit fails the session is <see cref="Broken"/>: the registry forgets it, and the next
+/// request resumes it from what the store holds.
+/// </summary>
+internal sealed class RunnerSession : IDisposable
 {
     /// <summary>How many answers a session keeps for Idempotency-Key retries; the oldest is forgotten first.</summary>
     public const int IdempotencyMemory = 4096;
 
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RunSession _core;
     private readonly SuppliedEffects _effects;
     private readonly StoredTranscriptStream _transcript;
@@ -24,6 +29,7 @@ internal sealed class RunnerSession
     private readonly Dictionary<string, (Sha256Digest Body, byte[] Answer)> _answers = new(StringComparer.Ordinal);
     private readonly Queue<string> _answerOrder = new();
     private long _calls;
+    private int _children;
 
     public RunnerSession(string tenant, RunSession core, SuppliedEffects effects, SessionSetup setup, StoredTranscriptStream transcript, IRunnerStore store, TimeProvider clock, long calls = 0, DateTimeOffset? created = null)
     {
@@ -45,24 +51,49 @@ internal sealed class RunnerSession
 
     public string Id => _core.RunId;
 
+    /// <summary>How many events the transcript holds.</summary>
+    public long Events => _core.Events;
+
     /// <summary>The pack, tools, policy, inputs and lineage the session was opened with.</summary>
     public SessionSetup Setup { get; }
 
     public LoadedPack Pack => Setup.Pack;
 
-    /// <summary>How many child sessions this session has spawned.</summary>
-    public int Children { get; private set; }
+    /// <summary>How many child sessions this session has spawned (or is spawning: a slot is reserved first).</summary>
+    public int Children => Volatile.Read(ref _children);
+
+    /// <summary>Takes one of <paramref name="max"/> child slots, atomically, so concurrent spawns cannot pass the limit.</summary>
+    public bool TryReserveChild(int max)
+    {
+        if (Interlocked.Increment(ref _children) <= max)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _children);
+        return false;
+    }
+
+    /// <summary>Gives back a reserved slot whose child could not be opened.</summary>
+    public void ReleaseChild() => Interlocked.Decrement(ref _children);
 
     public RunResult? Closed { get; private set; }
+
+    /// <summary>True once a commit failed: what Core holds may be ahead of the store, so this object takes no more calls.</summary>
+    public bool Broken { get; private set; }
+
+    /// <summary>Commits the events <c>run.started</c> wrote when the session opened.</summary>
+    public Task StartAsync() => WithGateAsync(() => 0, _ => Task.FromResult(0));
 
     /// <summary>
     /// Proposes one call; <paramref name="supplied"/>, when given, is recorded instead of executing the tool. With an
     /// idempotency key, a repeat of the same body answers <paramref name="render"/>'s first bytes and records nothing.
     /// </summary>
-    public (byte[] Answer, bool Replayed) Call(string tool, JsonElement input, string? stepId, ToolOutcome? supplied, Idempotency? idempotency, Func<CallOutcome, byte[]> render)
+    public async Task<(byte[] Answer, bool Replayed)> CallAsync(string tool, JsonElement input, string? stepId, ToolOutcome? supplied, Idempotency? idempotency, Func<CallOutcome, byte[]> render)
     {
         ArgumentNullException.ThrowIfNull(render);
-        lock (_gate)
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
         {
             if (idempotency is { } key && _answers.TryGetValue(key.Key, out var first))
             {
@@ -71,7 +102,7 @@ internal sealed class RunnerSession
                     : throw new ReachException(ErrorCatalog.RunnerIdempotencyConflict, $"The Idempotency-Key '{key.Key}' was first used for another request body in session '{Id}'.");
             }
 
-            ThrowIfClosed();
+            ThrowIfUnusable();
             if (supplied is null && ClientTool.IsClientTool(Setup.Tools, tool) && _core.Evaluate(tool, input, stepId, _calls).Allowed)
             {
                 // Nothing is recorded: the client must run the tool and send its result. A denied call goes on and is recorded.
@@ -93,6 +124,7 @@ internal sealed class RunnerSession
                 _effects.Supplied = null;
             }
 
+            await CommitAsync().ConfigureAwait(false);
             var answer = render(outcome);
             if (idempotency is { } remembered)
             {
@@ -101,51 +133,79 @@ internal sealed class RunnerSession
 
             return (answer, false);
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>What the gates would decide about a call now, recording nothing.</summary>
-    public GateCheck Decide(string tool, JsonElement input, string? stepId)
-    {
-        lock (_gate)
-        {
-            ThrowIfClosed();
-            return _core.Evaluate(tool, input, stepId, _calls);
-        }
-    }
+    public Task<GateCheck> DecideAsync(string tool, JsonElement input, string? stepId) =>
+        WithGateAsync(() => _core.Evaluate(tool, input, stepId, _calls), Task.FromResult);
 
-    /// <summary>Records a spawn (or its refusal) in this session's transcript; counts a child when it was opened.</summary>
-    public AppendedEvent RecordSpawn(string? childId, int depth, IReadOnlyList<string> tools, ErrorCode? code, string reason)
-    {
-        lock (_gate)
-        {
-            ThrowIfClosed();
-            var appended = _core.RecordSpawn(childId, depth, tools, code, reason);
-            if (code is null)
+    /// <summary>Records a spawn (or its refusal) in this session's transcript.</summary>
+    public Task<AppendedEvent> RecordSpawnAsync(string? childId, int depth, IReadOnlyList<string> tools, ErrorCode? code, string reason) =>
+        WithGateAsync(
+            () =>
             {
-                Children++;
-            }
-
-            return appended;
-        }
-    }
+                return _core.RecordSpawn(childId, depth, tools, code, reason);
+            },
+            async appended =>
+            {
+                await CommitAsync().ConfigureAwait(false);
+                return appended;
+            });
 
     /// <summary>Records <c>run.finished</c>, seals the transcript and marks the stored session closed with its seal.</summary>
-    public RunResult Close()
-    {
-        lock (_gate)
+    public Task<RunResult> CloseAsync() => WithGateAsync(
+        () =>
         {
-            ThrowIfClosed();
             var result = _core.Finish(RunStatus.Succeeded);
+            Closed = result;
+            return result;
+        },
+        async result =>
+        {
+            await CommitAsync().ConfigureAwait(false);
             _core.Dispose();
             var seal = _transcript.Seal ?? throw new InvalidOperationException("The writer finished without a seal line.");
             var closing = new SessionClosing(RunSession.StatusText(result.Status), result.Fingerprint.ToString(), seal, _clock.GetUtcNow());
-            if (!_store.CloseSessionAsync(Tenant, Id, closing, CancellationToken.None).GetAwaiter().GetResult())
+            if (!await _store.CloseSessionAsync(Tenant, Id, closing, CancellationToken.None).ConfigureAwait(false))
             {
                 throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The store refused to close the session '{Id}'.");
             }
 
-            Closed = result;
             return result;
+        });
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<TResult> WithGateAsync<T, TResult>(Func<T> inCore, Func<T, Task<TResult>> after)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            var value = inCore();
+            await CommitAsync().ConfigureAwait(false);
+            return await after(value).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task CommitAsync()
+    {
+        try
+        {
+            await _transcript.CommitAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            Broken = true;
+            throw;
         }
     }
 
@@ -159,8 +219,13 @@ internal sealed class RunnerSession
         }
     }
 
-    private void ThrowIfClosed()
+    private void ThrowIfUnusable()
     {
+        if (Broken)
+        {
+            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The session '{Id}' lost a commit; retry the request and it resumes from what the store holds.");
+        }
+
         if (Closed is not null)
         {
             throw new ReachException(ErrorCatalog.RunnerSessionClosed, $"The session '{Id}' is closed; its transcript is sealed.");

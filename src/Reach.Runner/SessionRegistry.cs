@@ -16,7 +16,7 @@ namespace Reach.Runner;
 /// through the <see cref="IRunnerStore"/>, which serves reads. After a restart an open session is resumed from the
 /// store on its next request. A session of one tenant does not exist for another.
 /// </summary>
-internal sealed class SessionRegistry : IDisposable
+internal sealed class SessionRegistry : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Tenant, string Id), RunnerSession> _sessions = new();
 
@@ -29,7 +29,11 @@ internal sealed class SessionRegistry : IDisposable
         Store = store;
         Config = config;
         _clock = clock ?? TimeProvider.System;
+        Committer = new GroupCommitter(store);
     }
+
+    /// <summary>Commits every session's event lines, in shared transactions.</summary>
+    public GroupCommitter Committer { get; }
 
     public string Home { get; }
 
@@ -62,13 +66,15 @@ internal sealed class SessionRegistry : IDisposable
         return new SessionSetup(pack, tools, new PolicyGate(PolicyCompiler.LoadFile(full), mode), full, PolicyModes.Name(mode), resolved);
     }
 
-    /// <summary>Opens a session: draws the run id and writes the header and <c>run.started</c> through the store.</summary>
-    public RunnerSession Open(string tenant, SessionSetup setup)
+    /// <summary>Opens a session: draws the run id and commits the header and <c>run.started</c> to the store.</summary>
+    public async Task<RunnerSession> OpenAsync(string tenant, SessionSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind);
         var core = new RunSession(template.For(setup.Pack, setup.Inputs));
-        var session = new RunnerSession(tenant, core, effects, setup, transcript(), Store, _clock);
+        var stream = transcript();
+        var session = new RunnerSession(tenant, core, effects, setup, stream, Store, _clock, created: stream.Session.Created);
+        await session.StartAsync().ConfigureAwait(false);
         _sessions[(tenant, core.RunId)] = session;
         return session;
     }
@@ -91,21 +97,23 @@ internal sealed class SessionRegistry : IDisposable
 
         var narrowed = Narrow(parent.Pack.Manifest.Budgets, budgets);
         var depth = parent.Setup.Depth + 1;
-        if (!Config.IsEnabled(FeatureFlag.UnlimitedSpawns))
+        var limited = !Config.IsEnabled(FeatureFlag.UnlimitedSpawns);
+        var reserved = false;
+        if (limited)
         {
             string? refusal = null;
             if (depth > Config.SpawnMaxDepth.Value)
             {
                 refusal = $"A child of '{parentId}' would be {depth} spawns deep; the limit is {Config.SpawnMaxDepth.Value} (spawn_max_depth).";
             }
-            else if (parent.Children >= Config.SpawnMaxChildren.Value)
+            else if (!(reserved = parent.TryReserveChild(Config.SpawnMaxChildren.Value)))
             {
                 refusal = $"'{parentId}' has spawned {parent.Children} children; the limit is {Config.SpawnMaxChildren.Value} (spawn_max_children).";
             }
 
             if (refusal is not null)
             {
-                var recorded = parent.RecordSpawn(null, depth, names, ErrorCatalog.RunnerSpawnLimit, refusal);
+                var recorded = await parent.RecordSpawnAsync(null, depth, names, ErrorCatalog.RunnerSpawnLimit, refusal).ConfigureAwait(false);
                 throw new ReachException(ErrorCatalog.RunnerSpawnLimit, refusal)
                 {
                     Details = new Dictionary<string, object?>(StringComparer.Ordinal) { ["seq"] = recorded.Seq, ["hash"] = recorded.Hash.ToString() },
@@ -115,8 +123,18 @@ internal sealed class SessionRegistry : IDisposable
 
         var manifest = parent.Pack.Manifest with { Tools = [.. declared.Where(t => names.Contains(t.Name, StringComparer.Ordinal))], Budgets = narrowed };
         var setup = parent.Setup with { Pack = parent.Pack with { Manifest = manifest }, ParentId = parentId, Depth = depth };
-        var child = Open(tenant, setup);
-        parent.RecordSpawn(child.Id, depth, names, null, $"spawned '{child.Id}' with {names.Count} tool(s) at depth {depth}");
+        RunnerSession child;
+        try
+        {
+            child = await OpenAsync(tenant, setup).ConfigureAwait(false);
+            await parent.RecordSpawnAsync(child.Id, depth, names, null, $"spawned '{child.Id}' with {names.Count} tool(s) at depth {depth}").ConfigureAwait(false);
+        }
+        catch when (reserved)
+        {
+            parent.ReleaseChild();
+            throw;
+        }
+
         return child;
     }
 
@@ -125,7 +143,13 @@ internal sealed class SessionRegistry : IDisposable
     {
         if (_sessions.TryGetValue((tenant, id), out var session))
         {
-            return session;
+            if (!session.Broken)
+            {
+                return session;
+            }
+
+            // A failed commit left Core ahead of the store: forget this object and resume from what the store holds.
+            _sessions.TryRemove(KeyValuePair.Create((tenant, id), session));
         }
 
         // Closed sessions live on only in the store; an open one left by a runner that has since stopped is resumed.
@@ -143,7 +167,7 @@ internal sealed class SessionRegistry : IDisposable
         await _resuming.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _sessions.TryGetValue((tenant, id), out var resumed) ? resumed : await ResumeAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
+            return _sessions.TryGetValue((tenant, id), out var resumed) && !resumed.Broken ? resumed : await ResumeAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -177,7 +201,7 @@ internal sealed class SessionRegistry : IDisposable
             Inputs = setup.Inputs,
             OpenTranscript = _ =>
             {
-                transcript = new StoredTranscriptStream(Store, tenant, row, new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0), stored.Events + 1);
+                transcript = new StoredTranscriptStream(Store, Committer, tenant, row, new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0), stored.Events + 1);
                 return transcript;
             },
             Effects = effects,
@@ -211,31 +235,10 @@ internal sealed class SessionRegistry : IDisposable
     public async Task<RunResult> CloseAsync(string tenant, string id, CancellationToken cancellationToken)
     {
         var session = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        var result = session.Close();
+        var result = await session.CloseAsync().ConfigureAwait(false);
         _sessions.TryRemove((tenant, id), out _);
+        session.Dispose();
         return result;
-    }
-
-    /// <summary>Closes every open session (at shutdown), so each transcript is sealed and stored; returns how many.</summary>
-    public int CloseAll()
-    {
-        var closed = 0;
-        foreach (var ((tenant, id), session) in _sessions)
-        {
-            try
-            {
-                session.Close();
-                closed++;
-            }
-            catch (ReachException)
-            {
-                // Already closed by a request racing the shutdown.
-            }
-
-            _sessions.TryRemove((tenant, id), out _);
-        }
-
-        return closed;
     }
 
     /// <summary>The tenant's stored session with that id (open or closed); REACH-4002 (404) when the tenant has none.</summary>
@@ -265,7 +268,7 @@ internal sealed class SessionRegistry : IDisposable
                     Depth = setup.Depth,
                     Policy = setup.PolicyPath,
                 };
-                transcript = new StoredTranscriptStream(Store, tenant, row, OpenTranscript(TranscriptPath(id))) { Committed = onCommitted };
+                transcript = new StoredTranscriptStream(Store, Committer, tenant, row, OpenTranscript(TranscriptPath(id))) { Committed = onCommitted, AutoCommit = kind == StoredSession.RunKind };
                 return transcript;
             },
             Effects = effects,
@@ -276,7 +279,12 @@ internal sealed class SessionRegistry : IDisposable
         return (template, effects, () => transcript!);
     }
 
-    public void Dispose() => _resuming.Dispose();
+    /// <summary>Drains the group committer (at shutdown, after the last request).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Committer.DisposeAsync().ConfigureAwait(false);
+        _resuming.Dispose();
+    }
 
     private static Budgets Narrow(Budgets parent, Budgets? asked)
     {

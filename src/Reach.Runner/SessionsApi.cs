@@ -31,7 +31,7 @@ internal static class SessionsApi
         var pack = ApiRequests.RequiredString(body, "pack");
         var inputs = ApiRequests.OptionalObject(body, "inputs");
         var setup = sessions.Prepare(pack, inputs, ApiRequests.OptionalString(body, "policy"), PolicyMode(body));
-        var session = sessions.Open(tenant, setup);
+        var session = await sessions.OpenAsync(tenant, setup).ConfigureAwait(false);
         return Results.Json(Describe(session), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
     }
 
@@ -68,7 +68,7 @@ internal static class SessionsApi
             supplied = Supplied(result);
         }
 
-        var (answer, replayed) = session.Call(tool, input, step, supplied, idempotency, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json));
+        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json)).ConfigureAwait(false);
         if (replayed)
         {
             response.Headers["Idempotent-Replayed"] = "true";
@@ -82,7 +82,7 @@ internal static class SessionsApi
         var session = await sessions.GetAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
         var (tool, input, step) = CallOf(body);
-        var check = session.Decide(tool, input, step);
+        var check = await session.DecideAsync(tool, input, step).ConfigureAwait(false);
         var decision = check.Policy.Effect == GateEffect.Deny
             ? new DecisionBody(false, "deny", (check.Policy.Code ?? ErrorCatalog.PolicyGateFailed).Code, check.Policy.Reason, check.Policy.Rules, "policy")
             : check.Budget is { Effect: GateEffect.Deny } budget
@@ -139,7 +139,7 @@ internal static class SessionsApi
         SessionBody.Time(session.Created),
         null,
         null,
-        0);
+        session.Events);
 
     private static string? PolicyMode(JsonElement body) =>
         ApiRequests.OptionalString(body, "policy_mode") is { } mode

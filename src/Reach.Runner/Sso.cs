@@ -96,6 +96,15 @@ internal sealed class Sso
 
         var tenant = result.Principal.FindFirst(TenantClaim)?.Value
             ?? throw new ReachException(ErrorCatalog.RunnerUnauthorized, $"The bearer token has no '{TenantClaim}' claim to name its tenant.");
-        return (Tenants.Check(tenant), "sso:" + (result.Principal.FindFirst("sub")?.Value ?? "unknown"));
+        try
+        {
+            Tenants.Check(tenant);
+        }
+        catch (ReachException)
+        {
+            throw new ReachException(ErrorCatalog.RunnerUnauthorized, $"The bearer token's '{TenantClaim}' claim is not a tenant name (1 to 64 letters, digits, '.', '_' or '-').");
+        }
+
+        return (tenant, "sso:" + (result.Principal.FindFirst("sub")?.Value ?? "unknown"));
     }
 }

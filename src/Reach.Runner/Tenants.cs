@@ -17,6 +17,9 @@ internal static class Tenants
     /// <summary>Where the authenticator leaves the caller's name (the token's name, or the SSO subject).</summary>
     public const string CallerKey = "reach.caller";
 
+    /// <summary>Where the authenticator leaves what identifies the credential (a token's id, or the SSO issuer and subject), for the rate limit.</summary>
+    public const string CredentialKey = "reach.credential";
+
     /// <summary>The request's tenant; a malformed header is REACH-4005.</summary>
     public static string Of(HttpRequest request)
     {
@@ -29,6 +32,10 @@ internal static class Tenants
         var value = request.Headers[Header].ToString();
         return value.Length == 0 ? Default : Check(value);
     }
+
+    /// <summary>The credential the authenticator accepted, or null for a request without a token.</summary>
+    public static string? CredentialOf(HttpContext context) =>
+        context is not null && context.Items.TryGetValue(CredentialKey, out var credential) ? credential as string : null;
 
     /// <summary>The caller the authenticator named, or null for a request without a token.</summary>
     public static string? CallerOf(HttpContext context) =>

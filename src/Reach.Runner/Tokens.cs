@@ -96,6 +96,7 @@ internal sealed class TokenAuthenticator
         var secret = header[7..].Trim();
         string tenant;
         string who;
+        string credential;
         if (secret.StartsWith(Tokens.Prefix, StringComparison.Ordinal))
         {
             var token = await LookUpAsync(secret, context.RequestAborted).ConfigureAwait(false);
@@ -104,11 +105,12 @@ internal sealed class TokenAuthenticator
                 throw new ReachException(ErrorCatalog.RunnerUnauthorized, "The token is unknown or revoked.");
             }
 
-            (tenant, who) = (token.Tenant, token.Name);
+            (tenant, who, credential) = (token.Tenant, token.Name, "token:" + token.Id);
         }
         else if (_sso is not null)
         {
             (tenant, who) = await _sso.AuthenticateAsync(context).ConfigureAwait(false);
+            credential = who;
         }
         else
         {
@@ -123,6 +125,7 @@ internal sealed class TokenAuthenticator
 
         context.Items[Tenants.ItemKey] = tenant;
         context.Items[Tenants.CallerKey] = who;
+        context.Items[Tenants.CredentialKey] = credential;
         await next(context).ConfigureAwait(false);
     }
 

@@ -230,6 +230,61 @@ internal sealed class PostgresRunnerStore : IRunnerStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    public async Task<IReadOnlyList<bool>> AppendEventsAsync(IReadOnlyList<EventAppend> appends, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        var results = new bool[appends.Count];
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                for (var i = 0; i < appends.Count; i++)
+                {
+                    var append = appends[i];
+
+                    // The row lock keeps a close (or another runner) from slipping in; the count is the next sequence number.
+                    await using (var open = new NpgsqlCommand("SELECT events FROM sessions WHERE id = @id AND tenant = @tenant AND status = @open FOR UPDATE;", connection, transaction))
+                    {
+                        open.Parameters.AddWithValue("id", append.SessionId);
+                        open.Parameters.AddWithValue("tenant", append.Tenant);
+                        open.Parameters.AddWithValue("open", StoredSession.Open);
+                        if (await open.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long stored || stored != append.FirstSeq)
+                        {
+                            continue;
+                        }
+                    }
+
+                    var seqs = new long[append.Lines.Count];
+                    for (var j = 0; j < seqs.Length; j++)
+                    {
+                        seqs[j] = append.FirstSeq + j;
+                    }
+
+                    await using var insert = new NpgsqlCommand(
+                        """
+                        INSERT INTO events (session_id, seq, tenant, line) SELECT @id, s, @tenant, l FROM unnest(@seqs, @lines) AS t(s, l);
+                        UPDATE sessions SET events = events + @n WHERE id = @id AND tenant = @tenant;
+                        """,
+                        connection,
+                        transaction);
+                    insert.Parameters.AddWithValue("id", append.SessionId);
+                    insert.Parameters.AddWithValue("tenant", append.Tenant);
+                    insert.Parameters.AddWithValue("seqs", seqs);
+                    insert.Parameters.Add("lines", NpgsqlDbType.Array | NpgsqlDbType.Bytea).Value = append.Lines.ToArray();
+                    insert.Parameters.AddWithValue("n", (long)append.Lines.Count);
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    results[i] = true;
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return results;
+    }
+
     public async Task<StoredSession?> GetSessionAsync(string tenant, string sessionId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {SessionColumns} FROM sessions WHERE id = @id AND tenant = @tenant;");

@@ -151,6 +151,70 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         }
     }
 
+    public async Task<IReadOnlyList<bool>> AppendEventsAsync(IReadOnlyList<EventAppend> appends, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        var results = new bool[appends.Count];
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                using var open = connection.CreateCommand();
+                open.Transaction = transaction;
+                open.CommandText = "SELECT events FROM sessions WHERE id = $id AND tenant = $tenant AND status = $open;";
+                var openId = open.Parameters.Add("$id", SqliteType.Text);
+                var openTenant = open.Parameters.Add("$tenant", SqliteType.Text);
+                open.Parameters.AddWithValue("$open", StoredSession.Open);
+                using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO events (session_id, seq, tenant, line) VALUES ($id, $seq, $tenant, $line);";
+                var insertId = insert.Parameters.Add("$id", SqliteType.Text);
+                var insertSeq = insert.Parameters.Add("$seq", SqliteType.Integer);
+                var insertTenant = insert.Parameters.Add("$tenant", SqliteType.Text);
+                var insertLine = insert.Parameters.Add("$line", SqliteType.Blob);
+                using var count = connection.CreateCommand();
+                count.Transaction = transaction;
+                count.CommandText = "UPDATE sessions SET events = events + $n WHERE id = $id AND tenant = $tenant;";
+                var countN = count.Parameters.Add("$n", SqliteType.Integer);
+                var countId = count.Parameters.Add("$id", SqliteType.Text);
+                var countTenant = count.Parameters.Add("$tenant", SqliteType.Text);
+                for (var i = 0; i < appends.Count; i++)
+                {
+                    var append = appends[i];
+                    openId.Value = append.SessionId;
+                    openTenant.Value = append.Tenant;
+
+                    // Sequence numbers are dense: the session's event count is the next one it may take.
+                    if (await open.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long stored || stored != append.FirstSeq)
+                    {
+                        continue;
+                    }
+
+                    insertId.Value = append.SessionId;
+                    insertTenant.Value = append.Tenant;
+                    for (var j = 0; j < append.Lines.Count; j++)
+                    {
+                        insertSeq.Value = append.FirstSeq + j;
+                        insertLine.Value = append.Lines[j];
+                        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    countN.Value = append.Lines.Count;
+                    countId.Value = append.SessionId;
+                    countTenant.Value = append.Tenant;
+                    await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    results[i] = true;
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return results;
+    }
+
     public async Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);

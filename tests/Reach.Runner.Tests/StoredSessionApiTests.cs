@@ -96,7 +96,10 @@ public class StoredSessionApiTests
         Assert.False(report.Sealed);
         Assert.Equal(5, report.Events);
         await second.PostAsync($"/v1/sessions/{closedId}/tool-calls", new { tool = "echo" }, tenant: "acme", expected: HttpStatusCode.Conflict);
-        await second.PostAsync($"/v1/sessions/{openId}/tool-calls", new { tool = "echo" }, tenant: "acme", expected: HttpStatusCode.Conflict);
+        // The session the first runner left open goes on here: the next call chains to event 4.
+        var resumed = await second.PostAsync($"/v1/sessions/{openId}/tool-calls", new { tool = "echo" }, tenant: "acme");
+        Assert.Equal(8, resumed.GetProperty("seq").GetInt64());
+        await second.PostAsync($"/v1/sessions/{openId}/tool-calls", new { tool = "echo" }, tenant: "other", expected: HttpStatusCode.NotFound);
         await second.PostAsync($"/v1/sessions/{closedId}/tool-calls", new { tool = "echo" }, tenant: "other", expected: HttpStatusCode.NotFound);
     }
 
@@ -147,6 +150,8 @@ public class StoredSessionApiTests
         public Task<bool> CreateSessionAsync(string tenant, NewSession session, CancellationToken cancellationToken) => throw new IOException();
 
         public Task<bool> AppendEventAsync(string tenant, string sessionId, long seq, ReadOnlyMemory<byte> line, CancellationToken cancellationToken) => throw new IOException();
+
+        public Task<IReadOnlyList<bool>> AppendEventsAsync(IReadOnlyList<EventAppend> appends, CancellationToken cancellationToken) => throw new IOException();
 
         public Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken) => throw new IOException();
 

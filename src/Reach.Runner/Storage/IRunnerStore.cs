@@ -20,6 +20,13 @@ internal interface IRunnerStore : IAsyncDisposable
     /// </summary>
     Task<bool> AppendEventAsync(string tenant, string sessionId, long seq, ReadOnlyMemory<byte> line, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends several sessions' event lines in one transaction (the runner's group commit): each append lands whole
+    /// or not at all, and returns false (without touching the others) when its tenant has no open session with that
+    /// id or a sequence number is taken. Returns only once the transaction is committed.
+    /// </summary>
+    Task<IReadOnlyList<bool>> AppendEventsAsync(IReadOnlyList<EventAppend> appends, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="limit"/> events with a sequence number above <paramref name="afterSeq"/>, in order; null when the tenant has no such session.</summary>
     Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken);
 
@@ -61,6 +68,9 @@ internal sealed record SessionFilter(string? Kind = null, string? Status = null,
 
 /// <summary>An API token as stored: the SHA-256 of its secret, never the secret.</summary>
 internal sealed record StoredToken(string Id, string Tenant, string Name, string Hash, DateTimeOffset Created, DateTimeOffset? Revoked);
+
+/// <summary>Consecutive event lines of one session, the first with sequence number <paramref name="FirstSeq"/>.</summary>
+internal sealed record EventAppend(string Tenant, string SessionId, long FirstSeq, IReadOnlyList<byte[]> Lines);
 
 /// <summary>What a new session row holds; the tenant is the store's to fill in.</summary>
 internal sealed record NewSession(string Id, string PackName, string PackVersion, string PackDirectory, string PackDigest, DateTimeOffset Created, ReadOnlyMemory<byte> Header)

@@ -46,6 +46,33 @@ internal sealed class InMemoryRunnerStore : IRunnerStore
         }
     }
 
+    public Task<IReadOnlyList<bool>> AppendEventsAsync(IReadOnlyList<EventAppend> appends, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        var results = new bool[appends.Count];
+        lock (_gate)
+        {
+            for (var i = 0; i < appends.Count; i++)
+            {
+                var append = appends[i];
+                if (Find(append.Tenant, append.SessionId) is not { } entry || entry.Session.Status != StoredSession.Open || entry.Events.Count != append.FirstSeq)
+                {
+                    continue;
+                }
+
+                for (var j = 0; j < append.Lines.Count; j++)
+                {
+                    entry.Events.Add(append.FirstSeq + j, append.Lines[j]);
+                }
+
+                entry.Session = entry.Session with { Events = entry.Events.Count };
+                results[i] = true;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<bool>>(results);
+    }
+
     public Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -4,35 +4,46 @@ using Reach.Core.Errors;
 namespace Reach.Runner.Storage;
 
 /// <summary>
-/// The stream a runner session's <c>TranscriptWriter</c> writes to: each whole line goes to the store first (the
-/// header creates the session row, each event is one committed row) and then to the transcript file beside it, so a
-/// call is acknowledged only once its events are committed. The seal line is kept for <see cref="IRunnerStore.CloseSessionAsync"/>.
+/// The stream a runner session's <c>TranscriptWriter</c> writes to. The header line creates the session row at once;
+/// event lines are held until <see cref="CommitAsync"/> sends them to the store in one append (through the group
+/// committer) and then writes them to the transcript file beside it, so a call is answered only once its events are
+/// committed. With <see cref="AutoCommit"/> each line is committed as it is written (pack runs). The seal line is kept
+/// for <see cref="IRunnerStore.CloseSessionAsync"/>.
 /// </summary>
-/// <remarks>Core's writer is synchronous, so the store is awaited synchronously here; the session's lock already serializes its calls.</remarks>
 internal sealed class StoredTranscriptStream : Stream
 {
     private static readonly byte[] SealSuffix = "\"type\":\"reach.seal\"}\n"u8.ToArray();
     private readonly IRunnerStore _store;
+    private readonly GroupCommitter _committer;
     private readonly string _tenant;
     private readonly NewSession _session;
     private readonly FileStream _file;
-    private readonly ArrayBufferWriter<byte> _pending = new(2048);
+    private readonly ArrayBufferWriter<byte> _partial = new(2048);
+    private readonly List<byte[]> _uncommitted = [];
     private long _lines;
+    private long _committedEvents;
+    private bool _sealPending;
+    private bool _closeRequested;
 
     /// <summary>A stream whose lines go to the store (after <paramref name="linesStored"/> lines already there: header and events of a resumed session) and then to <paramref name="file"/>.</summary>
-    public StoredTranscriptStream(IRunnerStore store, string tenant, NewSession session, FileStream file, long linesStored = 0)
+    public StoredTranscriptStream(IRunnerStore store, GroupCommitter committer, string tenant, NewSession session, FileStream file, long linesStored = 0)
     {
         _store = store;
+        _committer = committer;
         _tenant = tenant;
         _session = session;
         _file = file;
         _lines = linesStored;
+        _committedEvents = Math.Max(0, linesStored - 1);
     }
 
     /// <summary>The session row this stream creates.</summary>
     public NewSession Session => _session;
 
-    /// <summary>Told after each line is committed (the runs API wakes its event streams with it).</summary>
+    /// <summary>Commit each event line as soon as it is written (pack runs, whose events stream while they run).</summary>
+    public bool AutoCommit { get; init; }
+
+    /// <summary>Told after lines are committed (the runs API wakes its event streams with it).</summary>
     public Action? Committed { get; init; }
 
     /// <summary>The seal line, once the writer has sealed the transcript.</summary>
@@ -52,6 +63,51 @@ internal sealed class StoredTranscriptStream : Stream
         set => throw new NotSupportedException();
     }
 
+    /// <summary>
+    /// Sends the event lines written since the last commit to the store in one append and, once it is committed,
+    /// writes them to the file. REACH-4008 when the store refuses or fails: the lines are then not acknowledged.
+    /// </summary>
+    public async Task CommitAsync()
+    {
+        if (_uncommitted.Count == 0)
+        {
+            return;
+        }
+
+        var lines = _uncommitted.ToArray();
+        _uncommitted.Clear();
+        bool done;
+        try
+        {
+            done = await _committer.AppendAsync(new EventAppend(_tenant, _session.Id, _committedEvents, lines)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not ReachException)
+        {
+            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The store failed to append events {_committedEvents}..{_committedEvents + lines.Length - 1} of session '{_session.Id}': {ex.Message}");
+        }
+
+        Require(done, $"append events {_committedEvents}..{_committedEvents + lines.Length - 1}");
+        foreach (var line in lines)
+        {
+            _file.Write(line);
+        }
+
+        if (_sealPending && Seal is { } seal)
+        {
+            _file.Write(seal.Span);
+            _sealPending = false;
+        }
+
+        _file.Flush(flushToDisk: Seal is not null);
+        _committedEvents += lines.Length;
+        if (_closeRequested)
+        {
+            _file.Dispose();
+        }
+
+        Committed?.Invoke();
+    }
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -61,18 +117,21 @@ internal sealed class StoredTranscriptStream : Stream
             var end = buffer.IndexOf((byte)'\n');
             if (end < 0)
             {
-                _pending.Write(buffer);
+                _partial.Write(buffer);
                 return;
             }
 
-            _pending.Write(buffer[..(end + 1)]);
+            _partial.Write(buffer[..(end + 1)]);
             buffer = buffer[(end + 1)..];
-            Commit(_pending.WrittenMemory.ToArray());
-            _pending.ResetWrittenCount();
+            Line(_partial.WrittenMemory.ToArray());
+            _partial.ResetWrittenCount();
         }
     }
 
-    public override void Flush() => _file.Flush(flushToDisk: true);
+    public override void Flush()
+    {
+        // The writer flushes after each line; the lines are the store's to make durable, at CommitAsync.
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -82,35 +141,52 @@ internal sealed class StoredTranscriptStream : Stream
 
     protected override void Dispose(bool disposing)
     {
+        // Core disposes the stream right after sealing, before the session commits its last events: the file closes
+        // once they are written.
         if (disposing)
         {
-            _file.Dispose();
+            _closeRequested = true;
+            if (_uncommitted.Count == 0)
+            {
+                _file.Dispose();
+            }
         }
 
         base.Dispose(disposing);
     }
 
-    private void Commit(byte[] line)
+    private void Line(byte[] line)
     {
-        var index = _lines;
-        if (index == 0)
+        if (_lines == 0)
         {
             Require(_store.CreateSessionAsync(_tenant, _session with { Header = line }, CancellationToken.None).GetAwaiter().GetResult(), "create the session");
+            _file.Write(line);
+            _file.Flush();
         }
         else if (line.AsSpan().EndsWith(SealSuffix))
         {
+            // The file keeps the store's order: the seal follows the last event once that is committed.
             Seal = line;
+            if (_uncommitted.Count == 0)
+            {
+                _file.Write(line);
+                _file.Flush(flushToDisk: true);
+            }
+            else
+            {
+                _sealPending = true;
+            }
         }
         else
         {
-            // Line 1 is the event with seq 0: the header is the only line before the events.
-            Require(_store.AppendEventAsync(_tenant, _session.Id, index - 1, line, CancellationToken.None).GetAwaiter().GetResult(), $"append event {index - 1}");
+            _uncommitted.Add(line);
+            if (AutoCommit)
+            {
+                CommitAsync().GetAwaiter().GetResult();
+            }
         }
 
-        _file.Write(line);
-        _file.Flush();
         _lines++;
-        Committed?.Invoke();
     }
 
     private void Require(bool done, string what)
