@@ -25,10 +25,11 @@ internal static class ServeCommand
         command.SetAction(parse =>
         {
             var context = new CommandContext(parse, environment);
-            var url = parse.GetValue(urls)!;
+
 
             // Checked before the database is touched, so a refused address leaves REACH_HOME as it was.
             var config = ConfigLoader.Load(context.Environment.Home, context.Environment.Variables);
+            var url = parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls)! : config.Listen.Value;
             var tokens = parse.GetValue(requireToken) || config.RequireToken.Value;
             RunnerHost.CheckBind(url, tokens);
             var store = OpenStore(context, parse.GetValue(database));
