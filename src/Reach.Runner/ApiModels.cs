@@ -92,7 +92,7 @@ internal sealed record OpenSessionRequest(string Pack, JsonElement? Inputs, stri
 internal sealed record ToolResultBody(JsonElement? Output, CallError? Error);
 
 /// <summary>One tool call.</summary>
-internal sealed record ToolCallBody(string Tool, JsonElement? Input, string? Step, ToolResultBody? Result);
+internal sealed record ToolCallBody(string Tool, JsonElement? Input, string? Step, ToolResultBody? Result, bool? Execute);
 
 /// <summary>Ask the gates about a call without recording it.</summary>
 internal sealed record DecideBody(string Tool, JsonElement? Input, string? Step);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Reach.Core.Errors;
 using Reach.Runner.Storage;
@@ -29,6 +30,9 @@ internal sealed class CommitSignal
 /// <summary>A session's or run's events: a JSON page, or a Server-Sent Events stream that resumes from <c>Last-Event-ID</c>.</summary>
 internal static class EventStreams
 {
+    /// <summary>How long a stream may stay silent before a keep-alive comment is sent.</summary>
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// Answers <c>GET …/{id}/events</c>: with <c>Accept: text/event-stream</c> a stream (each event <c>id: seq</c>,
     /// <c>event: type</c>, <c>data: the canonical event</c>, then <c>event: end</c> once the transcript is sealed),
@@ -96,6 +100,7 @@ internal static class EventStreams
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+        var lastWrite = Stopwatch.GetTimestamp();
         try
         {
             while (!aborted.IsCancellationRequested)
@@ -113,6 +118,7 @@ internal static class EventStreams
                 if (events.Count > 0)
                 {
                     await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+                    lastWrite = Stopwatch.GetTimestamp();
                     continue;
                 }
 
@@ -125,6 +131,13 @@ internal static class EventStreams
                 }
 
                 await wait.ConfigureAwait(false);
+                if (Stopwatch.GetElapsedTime(lastWrite) >= KeepAlive)
+                {
+                    // A comment line: clients ignore it, proxies see the stream is alive.
+                    await response.Body.WriteAsync(": keep-alive\n\n"u8.ToArray(), aborted).ConfigureAwait(false);
+                    await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+                    lastWrite = Stopwatch.GetTimestamp();
+                }
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

@@ -28,7 +28,7 @@ internal static class OpenApiDescriptions
             [401, 429]),
         ["openSession"] = new(
             "Open a session bound to a pack (its tools, permissions and budgets) and, optionally, a policy bundle",
-            """{"pack":"examples/packs/files-and-processes","inputs":{},"policy":"docs/policies/read-only.json"}""",
+            """{"pack":"examples/packs/files-and-processes","inputs":{},"policy":"policies/strict-safe-mode"}""",
             $$"""{"session_id":"{{Session}}","tenant":"default","status":"open","pack":{"name":"files-and-processes","version":"1.0.0","digest":"{{Digest}}"},"tools":["fs.write","proc.exec","fs.read","json.get"],"depth":0,"created":"2026-11-25T10:00:00.0000000Z","events":0}""",
             [400, 401, 403, 413, 429]),
         ["listSessions"] = new(
@@ -115,7 +115,7 @@ internal static class OpenApiDescriptions
             [400, 401, 403, 413, 422, 429]),
         ["evaluatePolicy"] = new(
             "Evaluate one call against a policy bundle (the call file format of reach policy explain)",
-            """{"bundle":"docs/policies/read-only.json","call":{"tool":"fs.write","input":{"path":"a.txt","content":"x"}}}""",
+            """{"bundle":"policies/strict-safe-mode","call":{"tool":"fs.write","input":{"path":"a.txt","content":"x"}}}""",
             """{"allowed":false,"effect":"deny","code":"REACH-3001","reason":"forbid no-writes: writes are not allowed","rules":["no-writes"],"mode":"enforce","bundle":"sha256:1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988"}""",
             [400, 401, 403, 413, 429]),
     };

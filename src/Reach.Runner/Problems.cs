@@ -29,7 +29,7 @@ internal static class Problems
     public static int StatusFor(ErrorCode error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (error == ErrorCatalog.RunnerSessionNotFound || error == ErrorCatalog.RunnerRunNotFound)
+        if (error == ErrorCatalog.RunnerSessionNotFound || error == ErrorCatalog.RunnerRunNotFound || error == ErrorCatalog.RunnerNoSuchEndpoint)
         {
             return StatusCodes.Status404NotFound;
         }

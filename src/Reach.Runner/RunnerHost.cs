@@ -16,6 +16,7 @@ internal static class RunnerHost
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -39,6 +40,9 @@ internal static class RunnerHost
             o.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
             o.SerializerOptions.DefaultIgnoreCondition = Json.DefaultIgnoreCondition;
             o.SerializerOptions.Encoder = Json.Encoder;
+
+            // Numbers are numbers: the document (and the SDK types generated from it) must not admit strings for them.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         RunnerOpenApi.Register(builder.Services);
         sso?.Register(builder.Services);
@@ -80,16 +84,19 @@ internal static class RunnerHost
         app.MapPacksApi();
         app.MapFeaturesApi(config);
         app.MapGet("/metrics", (RunnerMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4")).ExcludeFromDescription();
+        app.MapFallback((HttpContext context) => Problems.For(ErrorCatalog.RunnerNoSuchEndpoint, $"No endpoint answers {context.Request.Method} {context.Request.Path}.")).ExcludeFromDescription();
         RunnerOpenApi.Map(app);
 
-        // Shutdown: let running pack runs finish (their transcripts are committed line by line anyway), then seal the
-        // compliance log. Open sessions stay open in the store: a restarted runner resumes them.
-        app.Lifetime.ApplicationStopping.Register(() =>
+        // Shutdown: let running pack runs finish (their transcripts are committed line by line anyway); once the last
+        // request is answered, seal the compliance log and drain the group committer. Open sessions stay open in the
+        // store: a restarted runner resumes them.
+        app.Lifetime.ApplicationStopping.Register(() => runs.WaitAll(TimeSpan.FromSeconds(10)));
+        app.Lifetime.ApplicationStopped.Register(() =>
         {
-            runs.WaitAll(TimeSpan.FromSeconds(10));
+            // After the last request in flight was answered (and audited).
             compliance?.Seal();
+            sessions.DisposeAsync().AsTask().GetAwaiter().GetResult();
         });
-        app.Lifetime.ApplicationStopped.Register(() => sessions.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 

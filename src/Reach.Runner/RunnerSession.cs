@@ -89,7 +89,9 @@ internal sealed class RunnerSession : IDisposable
     /// Proposes one call; <paramref name="supplied"/>, when given, is recorded instead of executing the tool. With an
     /// idempotency key, a repeat of the same body answers <paramref name="render"/>'s first bytes and records nothing.
     /// </summary>
-    public async Task<(byte[] Answer, bool Replayed)> CallAsync(string tool, JsonElement input, string? stepId, ToolOutcome? supplied, Idempotency? idempotency, Func<CallOutcome, byte[]> render)
+    /// <remarks>With <paramref name="execute"/> false, a call the gates allow is refused (REACH-4010) and nothing is
+    /// recorded: a client that runs the tool itself sends it so only to record a denial it was told of.</remarks>
+    public async Task<(byte[] Answer, bool Replayed)> CallAsync(string tool, JsonElement input, string? stepId, ToolOutcome? supplied, Idempotency? idempotency, bool execute, Func<CallOutcome, byte[]> render)
     {
         ArgumentNullException.ThrowIfNull(render);
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -103,7 +105,7 @@ internal sealed class RunnerSession : IDisposable
             }
 
             ThrowIfUnusable();
-            if (supplied is null && ClientTool.IsClientTool(Setup.Tools, tool) && _core.Evaluate(tool, input, stepId, _calls).Allowed)
+            if (supplied is null && (!execute || ClientTool.IsClientTool(Setup.Tools, tool)) && _core.Evaluate(tool, input, stepId, _calls).Allowed)
             {
                 // Nothing is recorded: the client must run the tool and send its result. A denied call goes on and is recorded.
                 throw new ReachException(ErrorCatalog.RunnerClientToolNeedsResult, $"'{tool}' is run by the client: the gates allow it, so run it and send the call again with result {{output}} or {{error}}.");

@@ -54,7 +54,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
     /// </summary>
     public SessionSetup Prepare(string packPath, JsonElement? inputs, string? policyPath, string? policyMode)
     {
-        var (pack, tools) = ClientTool.LoadPack(packPath);
+        var (pack, tools) = ClientTool.LoadPack(ResolvePack(packPath));
         var resolved = RunInputs.Resolve(pack.Manifest, inputs);
         if (policyPath is null)
         {
@@ -64,6 +64,26 @@ internal sealed class SessionRegistry : IAsyncDisposable
         var mode = PolicyModes.Parse(policyMode ?? Config.PolicyMode.Value);
         var full = Path.GetFullPath(policyPath);
         return new SessionSetup(pack, tools, new PolicyGate(PolicyCompiler.LoadFile(full), mode), full, PolicyModes.Name(mode), resolved);
+    }
+
+    /// <summary>
+    /// A pack directory, or the name (NAME or NAME@VERSION) of a pack installed in REACH_HOME/packs when no such
+    /// directory exists.
+    /// </summary>
+    public string ResolvePack(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var packs = Path.Combine(Home, "packs");
+        if (Directory.Exists(spec) || !File.Exists(Path.Combine(packs, Reach.Packs.Install.InstallLock.FileName)))
+        {
+            return spec;
+        }
+
+        var at = spec.IndexOf('@', StringComparison.Ordinal);
+        var name = at < 0 ? spec : spec[..at];
+        return Reach.Packs.Install.InstallLock.Read(packs).Packs.TryGetValue(name, out var installed) && (at < 0 || installed.Version == spec[(at + 1)..])
+            ? Path.Combine(packs, installed.Path)
+            : spec;
     }
 
     /// <summary>Opens a session: draws the run id and commits the header and <c>run.started</c> to the store.</summary>
@@ -137,6 +157,10 @@ internal sealed class SessionRegistry : IAsyncDisposable
 
         return child;
     }
+
+    /// <summary>The tool names of the tenant's session when this runner holds it open, else null.</summary>
+    public IReadOnlyList<string>? OpenTools(string tenant, string id) =>
+        _sessions.TryGetValue((tenant, id), out var session) ? [.. session.Pack.Manifest.Tools.Select(t => t.Name)] : null;
 
     /// <summary>The tenant's open session with that id; REACH-4002 (404) when the tenant has none.</summary>
     public async Task<RunnerSession> GetAsync(string tenant, string id, CancellationToken cancellationToken)

@@ -39,15 +39,22 @@ internal static class SessionsApi
     {
         var tenant = Tenants.Of(request);
         var limit = (int)ApiRequests.QueryInteger(request, "limit", ApiRequests.DefaultLimit, 1, ApiRequests.MaxLimit);
-        var filter = new SessionFilter(StoredSession.SessionKind, ApiRequests.QueryString(request, "status"), ApiRequests.QueryString(request, "pack"));
+        var status = ApiRequests.QueryString(request, "status");
+        if (status is not (null or StoredSession.Open or "succeeded" or "failed" or "denied"))
+        {
+            throw new ReachException(ErrorCatalog.RunnerRequestInvalid, "The query parameter 'status' must be open, succeeded, failed or denied.") { Details = ApiRequests.Field("status") };
+        }
+
+        var filter = new SessionFilter(StoredSession.SessionKind, status, ApiRequests.QueryString(request, "pack"));
         var page = await sessions.Store.ListSessionsAsync(tenant, ApiRequests.QueryString(request, "after"), limit, request.HttpContext.RequestAborted, filter).ConfigureAwait(false);
         return Results.Json(new SessionPage([.. page.Select(s => SessionBody.From(s))], page.Count == limit ? page[^1].Id : null), RunnerHost.Json);
     }
 
     private static async Task<IResult> Get(string id, HttpRequest request, SessionRegistry sessions)
     {
-        var stored = await sessions.FindStoredAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Json(SessionBody.From(stored), RunnerHost.Json);
+        var tenant = Tenants.Of(request);
+        var stored = await sessions.FindStoredAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return Results.Json(SessionBody.From(stored, sessions.OpenTools(tenant, id)), RunnerHost.Json);
     }
 
     private static async Task<IResult> ToolCall(string id, HttpRequest request, HttpResponse response, SessionRegistry sessions)
@@ -68,7 +75,18 @@ internal static class SessionsApi
             supplied = Supplied(result);
         }
 
-        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json)).ConfigureAwait(false);
+        var execute = !body.TryGetProperty("execute", out var executeValue) || executeValue.ValueKind switch
+        {
+            JsonValueKind.True or JsonValueKind.Null => true,
+            JsonValueKind.False => false,
+            _ => throw ApiRequests.Invalid("execute", "true or false"),
+        };
+        if (!execute && supplied is not null)
+        {
+            throw ApiRequests.Invalid("execute", "left out (or true) when the call carries a result");
+        }
+
+        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json)).ConfigureAwait(false);
         if (replayed)
         {
             response.Headers["Idempotent-Replayed"] = "true";

@@ -27,21 +27,24 @@ public sealed partial class RunSession
         var elapsed = _options.Clock.GetUtcNow() - _startedAt;
         var implementation = _options.Tools.Find(tool);
         var declaration = _options.Pack.FindTool(tool);
-        var policy = DecidePolicy(new ToolCallRequest
-        {
-            Tool = tool,
-            RequiredPermissions = implementation?.RequiredPermissions ?? [],
-            Declaration = declaration,
-            Input = input,
-            Pack = _options.Pack,
-            StepId = stepId,
-            StepIndex = stepIndex,
-            Usage = _budget.Usage(elapsed),
-            Inputs = _options.Inputs,
-            Tallies = [.. _tallies],
-        });
+        var policy = DecidePolicy(Request(tool, input, stepId, stepIndex, elapsed, implementation, declaration));
         return policy.Effect == GateEffect.Deny ? new GateCheck(policy, null) : new GateCheck(policy, DecideBudget(declaration?.Cost ?? 0m, elapsed));
     }
+
+    // What the policy gate is asked, by Propose and Evaluate alike.
+    private ToolCallRequest Request(string tool, JsonElement input, string? stepId, long stepIndex, TimeSpan elapsed, Tools.ITool? implementation, Packs.ToolDeclaration? declaration) => new()
+    {
+        Tool = tool,
+        RequiredPermissions = implementation?.RequiredPermissions ?? [],
+        Declaration = declaration,
+        Input = input,
+        Pack = _options.Pack,
+        StepId = stepId,
+        StepIndex = stepIndex,
+        Usage = _budget.Usage(elapsed),
+        Inputs = _options.Inputs,
+        Tallies = [.. _tallies],
+    };
 
     /// <summary>
     /// Records a <c>session.spawn</c> event: a child session was opened (<paramref name="code"/> null) or refused by

@@ -127,21 +127,7 @@ public sealed partial class RunSession : IDisposable
 
         var implementation = _options.Tools.Find(tool);
         var declaration = _options.Pack.FindTool(tool);
-        var request = new ToolCallRequest
-        {
-            Tool = tool,
-            RequiredPermissions = implementation?.RequiredPermissions ?? [],
-            Declaration = declaration,
-            Input = input,
-            Pack = _options.Pack,
-            StepId = stepId,
-            StepIndex = stepIndex,
-            Usage = _budget.Usage(elapsed),
-            Inputs = _options.Inputs,
-            Tallies = [.. _tallies],
-        };
-
-        var policy = DecidePolicy(request);
+        var policy = DecidePolicy(Request(tool, input, stepId, stepIndex, elapsed, implementation, declaration));
         Append(PolicyDecisionType, EventTypes.PolicyDecision, stepId, tool, $"policy {Effect(policy.Effect)}: {policy.Reason}", w =>
         {
             WriteOptional(w, "code", policy.Code?.Code);

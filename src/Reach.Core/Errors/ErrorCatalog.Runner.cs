@@ -56,4 +56,7 @@ public static partial class ErrorCatalog
 
     /// <summary>A recorded session cannot be taken up again.</summary>
     public static readonly ErrorCode SessionNotResumable = Define("REACH-4020", ErrorKind.Negative, "The session cannot be resumed", "Its transcript is sealed, does not verify, or its pack, inputs or policy changed since it started; open a new session.");
+
+    /// <summary>No endpoint has that method and path.</summary>
+    public static readonly ErrorCode RunnerNoSuchEndpoint = Define("REACH-4021", ErrorKind.Input, "No such endpoint", "Check the method and path against GET /openapi/v1.json or /docs.");
 }

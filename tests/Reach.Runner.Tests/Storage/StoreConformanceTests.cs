@@ -221,6 +221,110 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_is_found_by_its_hash_and_listed_by_tenant_name_and_id()
+    {
+        var tokens = new[] { Token("tok_3", "globex", "ci", "h3"), Token("tok_2", "acme", "deploy", "h2"), Token("tok_1b", "acme", "ci", "h1b"), Token("tok_1a", "acme", "ci", "h1a") };
+        foreach (var token in tokens)
+        {
+            Assert.True(await Store.CreateTokenAsync(token, Ct));
+        }
+
+        var listed = await Store.ListTokensAsync(Ct);
+
+        Assert.Equal(["tok_1a", "tok_1b", "tok_2", "tok_3"], listed.Select(t => t.Id));
+        Assert.Equal(tokens[1], listed[2]);
+        Assert.Equal(tokens[0], await Store.FindTokenAsync(TokenHash("h3"), Ct));
+        Assert.Null(await Store.FindTokenAsync(TokenHash("nope"), Ct));
+    }
+
+    [Fact]
+    public async Task A_duplicate_token_id_or_hash_is_refused()
+    {
+        Assert.True(await Store.CreateTokenAsync(Token("tok_1", "acme", "ci", "h1"), Ct));
+
+        Assert.False(await Store.CreateTokenAsync(Token("tok_1", "acme", "other", "h2"), Ct));
+        Assert.False(await Store.CreateTokenAsync(Token("tok_2", "globex", "ci", "h1"), Ct));
+
+        Assert.Equal(Token("tok_1", "acme", "ci", "h1"), Assert.Single(await Store.ListTokensAsync(Ct)));
+        Assert.Null(await Store.FindTokenAsync(TokenHash("h2"), Ct));
+    }
+
+    [Fact]
+    public async Task A_revoked_token_keeps_its_row_with_the_revocation_time_and_is_revoked_once()
+    {
+        Assert.True(await Store.CreateTokenAsync(Token("tok_1", "acme", "ci", "h1"), Ct));
+        Assert.True(await Store.CreateTokenAsync(Token("tok_2", "acme", "deploy", "h2"), Ct));
+        var at = Created.AddHours(2);
+
+        Assert.True(await Store.RevokeTokenAsync("tok_1", at, Ct));
+        Assert.False(await Store.RevokeTokenAsync("tok_1", at.AddHours(1), Ct));
+        Assert.False(await Store.RevokeTokenAsync("tok_missing", at, Ct));
+
+        Assert.Equal(at, (await Store.FindTokenAsync(TokenHash("h1"), Ct))!.Revoked);
+        Assert.Null((await Store.FindTokenAsync(TokenHash("h2"), Ct))!.Revoked);
+        Assert.Equal([at, null], (await Store.ListTokensAsync(Ct)).Select(t => t.Revoked));
+    }
+
+    [Fact]
+    public async Task Tokens_survive_reopening_the_database()
+    {
+        Assert.True(await Store.CreateTokenAsync(Token("tok_1", "acme", "ci", "h1"), Ct));
+        Assert.True(await Store.RevokeTokenAsync("tok_1", Created.AddHours(1), Ct));
+
+        var reopened = await ReopenAsync(Store);
+
+        Assert.Equal(Token("tok_1", "acme", "ci", "h1") with { Revoked = Created.AddHours(1) }, Assert.Single(await reopened.ListTokensAsync(Ct)));
+        if (!ReferenceEquals(reopened, Store))
+        {
+            await reopened.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_session_row_keeps_its_kind_lineage_and_policy()
+    {
+        var child = Session("s2", Header("s2")) with { Kind = StoredSession.SessionKind, ParentId = "s1", Depth = 2, Policy = "/policies/strict.json" };
+        var run = Session("r1", Header("r1")) with { Kind = StoredSession.RunKind };
+        Assert.True(await Store.CreateSessionAsync("acme", child, Ct));
+        Assert.True(await Store.CreateSessionAsync("acme", run, Ct));
+
+        var storedChild = await Store.GetSessionAsync("acme", "s2", Ct);
+        var storedRun = await Store.GetSessionAsync("acme", "r1", Ct);
+
+        Assert.Equal((StoredSession.SessionKind, "s1", 2, "/policies/strict.json"), (storedChild!.Kind, storedChild.ParentId, storedChild.Depth, storedChild.Policy));
+        Assert.Equal((StoredSession.RunKind, (string?)null, 0, (string?)null), (storedRun!.Kind, storedRun.ParentId, storedRun.Depth, storedRun.Policy));
+    }
+
+    [Fact]
+    public async Task A_listing_keeps_only_the_sessions_matching_kind_status_and_pack()
+    {
+        Assert.True(await Store.CreateSessionAsync("acme", Session("a1", Header("a1")), Ct));
+        Assert.True(await Store.CreateSessionAsync("acme", Session("a2", Header("a2")) with { PackName = "other" }, Ct));
+        Assert.True(await Store.CreateSessionAsync("acme", Session("a3", Header("a3")) with { Kind = StoredSession.RunKind }, Ct));
+        Assert.True(await Store.CreateSessionAsync("acme", Session("a4", Header("a4")) with { Kind = StoredSession.RunKind }, Ct));
+        Assert.True(await Store.CreateSessionAsync("other", Session("a5", Header("a5")) with { Kind = StoredSession.RunKind }, Ct));
+        Assert.True(await Store.CloseSessionAsync("acme", "a1", Closing(Seal()), Ct));
+        Assert.True(await Store.CloseSessionAsync("acme", "a4", Closing(Seal()) with { Status = "denied" }, Ct));
+
+        async Task<IEnumerable<string>> Ids(SessionFilter? filter, string? after = null, int limit = 10) =>
+            (await Store.ListSessionsAsync("acme", after, limit, Ct, filter)).Select(s => s.Id);
+
+        Assert.Equal(["a1", "a2", "a3", "a4"], await Ids(null));
+        Assert.Equal(["a1", "a2"], await Ids(new SessionFilter(Kind: StoredSession.SessionKind)));
+        Assert.Equal(["a3", "a4"], await Ids(new SessionFilter(Kind: StoredSession.RunKind)));
+        Assert.Equal(["a2", "a3"], await Ids(new SessionFilter(Status: StoredSession.Open)));
+        Assert.Equal(["a4"], await Ids(new SessionFilter(StoredSession.RunKind, "denied")));
+        Assert.Equal(["a2"], await Ids(new SessionFilter(PackName: "other")));
+        Assert.Equal(["a1", "a3", "a4"], await Ids(new SessionFilter(PackName: "hello")));
+        Assert.Equal(["a3"], await Ids(new SessionFilter(StoredSession.RunKind, StoredSession.Open, "hello")));
+        Assert.Empty(await Ids(new SessionFilter(StoredSession.SessionKind, "denied")));
+
+        // Paging applies after the filter: a page is full of matching rows.
+        Assert.Equal(["a3"], await Ids(new SessionFilter(PackName: "hello"), after: "a1", limit: 1));
+        Assert.Equal(["a4"], await Ids(new SessionFilter(PackName: "hello"), after: "a3", limit: 1));
+    }
+
+    [Fact]
     public async Task A_reachable_store_answers_the_ping() => Assert.True(await Store.PingAsync(Ct));
 
     /// <summary>Opens a store on a fresh, empty database (migrations applied).</summary>
@@ -242,6 +346,10 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
     private static NewSession Session(string id, byte[] header) =>
         new(id, "hello", "1.0.0", "/packs/hello", "sha256:" + new string('a', 64), Created, header);
+
+    private static StoredToken Token(string id, string tenant, string name, string secret) => new(id, tenant, name, TokenHash(secret), Created, null);
+
+    private static string TokenHash(string secret) => Tokens.Hash("reach_" + secret);
 
     private static SessionClosing Closing(byte[] seal) => new("succeeded", "sha256:" + new string('f', 64), seal, Created.AddMinutes(1));
 

@@ -1,0 +1,11 @@
+export { ReachClient, type OpenSessionOptions } from "./client.js";
+export { Session, type CallOutcome, type RecordOutcome, type CallOptions, type SpawnOptions } from "./session.js";
+export { Runs, RunEventStream, type RunListOptions, type RunEventsOptions } from "./runs.js";
+export { ReachError, SdkCodes } from "./errors.js";
+export { Transport, type ClientOptions } from "./http.js";
+export { verifyTranscript, verifyTranscriptFile, merkleHead, type TranscriptVerification, type TranscriptProblem } from "./verify.js";
+export { canonicalize } from "./canonical.js";
+export { parseSse, type SseMessage } from "./sse.js";
+export * from "./adapters.js";
+export type * from "./types.js";
+export type { paths, components, operations } from "./generated/openapi.js";
