@@ -234,51 +234,54 @@ internal sealed class PostgresRunnerStore : IRunnerStore
     {
         ArgumentNullException.ThrowIfNull(appends);
         var results = new bool[appends.Count];
+        if (appends.Count == 0)
+        {
+            return results;
+        }
+
+        // One round trip for the whole group: a batch runs in one implicit transaction. Each statement locks its open
+        // session row, checks that the session's event count is the first sequence number (dense numbering), inserts
+        // the lines and counts them; it touches one row when it applied and none when it did not.
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var batch = new NpgsqlBatch(connection);
+            await using (batch.ConfigureAwait(false))
             {
-                for (var i = 0; i < appends.Count; i++)
+                foreach (var append in appends)
                 {
-                    var append = appends[i];
-
-                    // The row lock keeps a close (or another runner) from slipping in; the count is the next sequence number.
-                    await using (var open = new NpgsqlCommand("SELECT events FROM sessions WHERE id = @id AND tenant = @tenant AND status = @open FOR UPDATE;", connection, transaction))
-                    {
-                        open.Parameters.AddWithValue("id", append.SessionId);
-                        open.Parameters.AddWithValue("tenant", append.Tenant);
-                        open.Parameters.AddWithValue("open", StoredSession.Open);
-                        if (await open.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long stored || stored != append.FirstSeq)
-                        {
-                            continue;
-                        }
-                    }
-
                     var seqs = new long[append.Lines.Count];
                     for (var j = 0; j < seqs.Length; j++)
                     {
                         seqs[j] = append.FirstSeq + j;
                     }
 
-                    await using var insert = new NpgsqlCommand(
+                    var command = new NpgsqlBatchCommand(
                         """
-                        INSERT INTO events (session_id, seq, tenant, line) SELECT @id, s, @tenant, l FROM unnest(@seqs, @lines) AS t(s, l);
-                        UPDATE sessions SET events = events + @n WHERE id = @id AND tenant = @tenant;
-                        """,
-                        connection,
-                        transaction);
-                    insert.Parameters.AddWithValue("id", append.SessionId);
-                    insert.Parameters.AddWithValue("tenant", append.Tenant);
-                    insert.Parameters.AddWithValue("seqs", seqs);
-                    insert.Parameters.Add("lines", NpgsqlDbType.Array | NpgsqlDbType.Bytea).Value = append.Lines.ToArray();
-                    insert.Parameters.AddWithValue("n", (long)append.Lines.Count);
-                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    results[i] = true;
+                        WITH open_session AS (
+                            SELECT id FROM sessions WHERE id = $1 AND tenant = $2 AND status = $3 AND events = $4 FOR UPDATE
+                        ), inserted AS (
+                            INSERT INTO events (session_id, seq, tenant, line)
+                            SELECT o.id, t.s, $2, t.l FROM open_session o, unnest($5::bigint[], $6::bytea[]) AS t(s, l)
+                            RETURNING 1
+                        )
+                        UPDATE sessions SET events = events + (SELECT count(*) FROM inserted)
+                        WHERE id IN (SELECT id FROM open_session) AND tenant = $2;
+                        """);
+                    command.Parameters.Add(new NpgsqlParameter { Value = append.SessionId });
+                    command.Parameters.Add(new NpgsqlParameter { Value = append.Tenant });
+                    command.Parameters.Add(new NpgsqlParameter { Value = StoredSession.Open });
+                    command.Parameters.Add(new NpgsqlParameter { Value = append.FirstSeq });
+                    command.Parameters.Add(new NpgsqlParameter { Value = seqs });
+                    command.Parameters.Add(new NpgsqlParameter { Value = append.Lines.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+                    batch.BatchCommands.Add(command);
                 }
 
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < appends.Count; i++)
+                {
+                    results[i] = batch.BatchCommands[i].RecordsAffected == 1;
+                }
             }
         }
 

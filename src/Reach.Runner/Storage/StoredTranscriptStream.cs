@@ -87,9 +87,29 @@ internal sealed class StoredTranscriptStream : Stream
         }
 
         Require(done, $"append events {_committedEvents}..{_committedEvents + lines.Length - 1}");
+
+        // One write for the call's lines: the file is unbuffered, so each Write is a system call.
+        var total = 0;
         foreach (var line in lines)
         {
-            _file.Write(line);
+            total += line.Length;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            var at = 0;
+            foreach (var line in lines)
+            {
+                line.CopyTo(buffer, at);
+                at += line.Length;
+            }
+
+            _file.Write(buffer, 0, total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         if (_sealPending && Seal is { } seal)

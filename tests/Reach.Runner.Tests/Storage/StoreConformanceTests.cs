@@ -325,6 +325,45 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_group_append_lands_each_session_whole_and_refuses_only_the_wrong_ones()
+    {
+        await OpenAsync("acme", "s1", events: 1);
+        await OpenAsync("acme", "s2");
+        await OpenAsync("acme", "s3", events: 2);
+        await OpenAsync("globex", "g1");
+        Assert.True(await Store.CloseSessionAsync("acme", "s3", Closing(Seal()), Ct));
+
+        var results = await Store.AppendEventsAsync(
+            [
+                new EventAppend("acme", "s1", 1, [Event(1), Event(2)]),   // goes on from its one event
+                new EventAppend("acme", "s2", 5, [Event(5)]),             // a gap: s2 has no event yet
+                new EventAppend("acme", "s3", 2, [Event(2)]),             // closed
+                new EventAppend("acme", "g1", 0, [Event(0)]),             // another tenant's session
+                new EventAppend("globex", "g1", 0, [Event(0), Event(1), Event(2)]),
+                new EventAppend("acme", "s1", 1, [Event(1)]),             // seq 1 is taken by the first append
+            ],
+            Ct);
+
+        Assert.Equal([true, false, false, false, true, false], results);
+        Assert.Equal([0L, 1, 2], (await Store.ReadEventsAsync("acme", "s1", -1, 10, Ct))!.Select(e => e.Seq));
+        Assert.Equal(Event(2), (await Store.ReadEventsAsync("acme", "s1", 1, 10, Ct))![0].Line);
+        Assert.Empty((await Store.ReadEventsAsync("acme", "s2", -1, 10, Ct))!);
+        Assert.Equal(2, (await Store.ReadEventsAsync("acme", "s3", -1, 10, Ct))!.Count);
+        Assert.Equal(3, (await Store.GetSessionAsync("globex", "g1", Ct))!.Events);
+        Assert.Equal(3, (await Store.GetSessionAsync("acme", "s1", Ct))!.Events);
+        Assert.Equal(Bytes(Header("s1"), Event(0), Event(1), Event(2)), await Store.ReadTranscriptAsync("acme", "s1", Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_group_appends_to_one_session_take_each_sequence_number_once()
+    {
+        await OpenAsync("acme", "s1");
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Store.AppendEventsAsync([new EventAppend("acme", "s1", 0, [Event(0), Event(1)])], Ct)));
+        Assert.Equal(1, attempts.Count(r => r[0]));
+        Assert.Equal(2, (await Store.GetSessionAsync("acme", "s1", Ct))!.Events);
+    }
+
+    [Fact]
     public async Task A_reachable_store_answers_the_ping() => Assert.True(await Store.PingAsync(Ct));
 
     /// <summary>Opens a store on a fresh, empty database (migrations applied).</summary>
