@@ -57,6 +57,8 @@ internal static class ReachApp
         root.Subcommands.Add(ServeCommand.Create(environment));
         root.Subcommands.Add(ConfigCommand.Create(environment));
         root.Subcommands.Add(TokenCommand.Create(environment));
+        root.Subcommands.Add(ConnectorCommand.Create(environment));
+        root.Subcommands.Add(McpCommand.Create(environment));
         return root;
     }
 

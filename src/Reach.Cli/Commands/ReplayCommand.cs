@@ -31,6 +31,11 @@ internal static class ReplayCommand
         var bytes = File.ReadAllBytes(path);
         var recordedHeader = ReadHeader(bytes);
         var entry = new ReachHome(context.Environment.Home).Find(recordedHeader.RunId);
+        if (Reach.Mcp.Gateway.GatewayReplay.IsGatewayTranscript(recordedHeader))
+        {
+            return McpReplayCommand.Execute(context, bytes, recordedHeader, entry, parse);
+        }
+
         if (packPath is null)
         {
             packPath = entry?.PackDir

@@ -1,0 +1,362 @@
+using System.Text.Json.Nodes;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using Reach.Core.Engine;
+using Reach.Core.Gates;
+using Reach.Mcp.Connectors;
+
+namespace Reach.Mcp.Gateway;
+
+public sealed partial class McpGateway
+{
+    private const int MaxListPages = 100;
+
+    // The calls run one at a time on this thread: the session's hash chain is a sequence, and Core's path is
+    // synchronous, so the thread waits for the server's answer while the async loops keep both connections moving.
+    private void Work()
+    {
+        foreach (var request in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                Handle(request);
+            }
+#pragma warning disable CA1031 // A bug in one call must not stop the gateway: the client gets an error, the thread goes on.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Reply(Error(request.Id, new ReachException(ErrorCatalog.Internal, $"The gateway failed on this call: {ex.GetType().Name}: {ex.Message}")));
+            }
+            finally
+            {
+                _calls.TryRemove(request.Id, out _);
+            }
+        }
+    }
+
+    private void Handle(JsonRpcRequest request)
+    {
+        var pending = _calls[request.Id];
+        if (pending.Cancelled)
+        {
+            return;
+        }
+
+        if (_dead is { } dead)
+        {
+            Reply(Error(request.Id, dead));
+            return;
+        }
+
+        if (request.Params is not JsonObject parameters || parameters["name"] is not JsonValue nameValue || nameValue.GetValueKind() != JsonValueKind.String
+            || (parameters["arguments"] is { } given && given is not JsonObject))
+        {
+            Reply(Error(request.Id, new ReachException(ErrorCatalog.McpCallInvalid, "tools/call needs params with a string 'name' and, when given, an object 'arguments'."), (int)McpErrorCode.InvalidParams));
+            return;
+        }
+
+        var name = nameValue.GetValue<string>();
+        var arguments = parameters["arguments"] as JsonObject;
+        var input = Record(arguments is null ? "{}"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(arguments, McpJsonContext.Default.JsonNode));
+        var refusal = PinRefusal(name);
+        CallOutcome? outcome;
+        try
+        {
+            outcome = _session.Propose(_options.Pack.QualifiedName(name), input, refusal, () => Forward(pending));
+        }
+        catch (ReachException ex)
+        {
+            Reply(Error(request.Id, ex, (int)McpErrorCode.InvalidParams));
+            return;
+        }
+
+        if (outcome is null)
+        {
+            Reply(Error(request.Id, _dead ?? new ReachException(ErrorCatalog.McpServerExited, "The session is over.")));
+            return;
+        }
+
+        switch (outcome.Status)
+        {
+            case RunStatus.Succeeded:
+                Reply(new JsonRpcResponse { Id = request.Id, Result = pending.Result });
+                break;
+            case RunStatus.Denied:
+                Reply(new JsonRpcResponse { Id = request.Id, Result = Denial(outcome) });
+                break;
+            default:
+                if (pending.ServerError is { } serverError)
+                {
+                    Reply(serverError);
+                }
+                else if (!pending.Cancelled)
+                {
+                    Reply(Error(request.Id, new ReachException(outcome.Code!, outcome.Reason!)));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Sends the call to the server and waits for its answer; runs inside Core's path, after both gates permitted it.</summary>
+    private ToolOutcome Forward(PendingCall pending)
+    {
+        var id = pending.Request.Id;
+        pending.Forwarded = true;
+        ToUpstreamAsync(pending.Request, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (!pending.Answer.Task.Wait(_options.CallTimeout))
+        {
+            _expired[id] = 0;
+            CancelUpstream(id, "timed out in the Reach gateway");
+            return ToolOutcome.Failure(ErrorCatalog.McpServerTimeout, $"The server did not answer within {_options.CallTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+        }
+
+        switch (pending.Answer.Task.Result)
+        {
+            case JsonRpcResponse response:
+                var bytes = JsonSerializer.SerializeToUtf8Bytes(response.Result, McpJsonContext.Default.JsonNode);
+                if (bytes.Length > _options.MaxResultBytes)
+                {
+                    return ToolOutcome.Failure(ErrorCatalog.McpResultTooLarge, $"The server's result is {bytes.Length} bytes; the limit is {_options.MaxResultBytes} (--max-result-bytes).");
+                }
+
+                if (response.Result is not JsonObject result || result["content"] is not JsonArray)
+                {
+                    return ToolOutcome.Failure(ErrorCatalog.McpServerGarbage, "The server's answer to tools/call is not a tool result (an object with a 'content' array).");
+                }
+
+                pending.Result = result;
+                return ToolOutcome.Success(Record(bytes));
+            case JsonRpcError error:
+                pending.ServerError = error;
+                return ToolOutcome.Failure(ErrorCatalog.McpServerError, $"The server answered with JSON-RPC error {error.Error.Code.ToString(CultureInfo.InvariantCulture)}: {Scrub(error.Error.Message)}");
+            default:
+                if (pending.Cancelled)
+                {
+                    _expired[id] = 0;
+                    return ToolOutcome.Failure(ErrorCatalog.McpCallCancelled, "The client cancelled the call before the server answered.");
+                }
+
+                var dead = _dead ?? new ReachException(ErrorCatalog.McpServerExited, "The server went away.");
+                return ToolOutcome.Failure(dead.Error, dead.Message);
+        }
+    }
+
+    private void CancelUpstream(RequestId id, string reason) =>
+        ToUpstreamAsync(new JsonRpcNotification
+        {
+            Method = NotificationMethods.CancelledNotification,
+            Params = new JsonObject { ["requestId"] = id.Id is string text ? JsonValue.Create(text) : JsonValue.Create((long)id.Id!), ["reason"] = reason },
+        }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The pin check: null when the tool is pinned and the server still offers the pinned definition.</summary>
+    private PolicyDecision? PinRefusal(string name)
+    {
+        var qualified = _options.Pack.QualifiedName(name);
+        var pinned = _options.Pack.Pins.Find(name);
+        if (pinned is null)
+        {
+            return PolicyDecision.Deny(ErrorCatalog.McpToolUnpinned, $"The tool '{qualified}' is not pinned; only pinned tools are called through the gateway.", PinCheckGate.Rule);
+        }
+
+        if (_toolsStale)
+        {
+            try
+            {
+                Refresh();
+            }
+            catch (ReachException ex)
+            {
+                return PolicyDecision.Deny(ex.Error, $"The server's current definition of '{qualified}' could not be read: {ex.Message}", PinCheckGate.Rule);
+            }
+        }
+
+        if (!_current.TryGetValue(name, out var current))
+        {
+            return PolicyDecision.Deny(ErrorCatalog.McpToolGone, $"The server no longer offers '{qualified}' (pinned {pinned.Digest}).", PinCheckGate.Rule);
+        }
+
+        return current == pinned.Digest
+            ? null
+            : PolicyDecision.Deny(ErrorCatalog.McpToolChanged, $"The definition of '{qualified}' changed since it was pinned: pinned {pinned.Digest}, the server now offers {current}. The call was not forwarded.", PinCheckGate.Rule);
+    }
+
+    /// <summary>Reads the server's tool definitions with the gateway's own tools/list requests (every page).</summary>
+    private void Refresh()
+    {
+        _toolsStale = false;
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var id = NextOwnId();
+            var answer = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _own[id] = answer;
+            ToUpstreamAsync(new JsonRpcRequest { Id = id, Method = RequestMethods.ToolsList, Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor } }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            if (!answer.Task.Wait(_options.CallTimeout))
+            {
+                _own.TryRemove(id, out _);
+                _expired[id] = 0;
+                _toolsStale = true;
+                throw new ReachException(ErrorCatalog.McpServerTimeout, "The server did not answer tools/list in time.");
+            }
+
+            var result = answer.Task.Result switch
+            {
+                JsonRpcResponse { Result: JsonObject obj } => obj,
+                JsonRpcError error => throw Stale(new ReachException(ErrorCatalog.McpServerError, $"The server answered tools/list with error {error.Error.Code.ToString(CultureInfo.InvariantCulture)}: {error.Error.Message}")),
+                null => throw Stale(_dead ?? new ReachException(ErrorCatalog.McpServerExited, "The server went away.")),
+                _ => throw Stale(new ReachException(ErrorCatalog.McpServerGarbage, "The server's answer to tools/list is not a list of tools.")),
+            };
+            if (result["tools"] is JsonArray tools)
+            {
+                foreach (var tool in tools)
+                {
+                    if (Digest(tool) is { } entry)
+                    {
+                        digests[entry.Name] = entry.Digest;
+                    }
+                }
+            }
+
+            cursor = result["nextCursor"] is JsonValue next && next.GetValueKind() == JsonValueKind.String ? next.GetValue<string>() : null;
+        }
+        while (cursor is not null && ++pages < MaxListPages);
+
+        _current = digests;
+    }
+
+    private ReachException Stale(ReachException error)
+    {
+        _toolsStale = true;
+        return error;
+    }
+
+    /// <summary>A client's tools/list result with only the pinned, unchanged tools.</summary>
+    private JsonRpcMessage FilterList(JsonRpcMessage message)
+    {
+        if (message is not JsonRpcResponse { Result: JsonObject result } response || result["tools"] is not JsonArray tools)
+        {
+            return message;
+        }
+
+        var kept = new JsonArray();
+        foreach (var tool in tools)
+        {
+            if (Digest(tool) is { } entry && _options.Pack.Pins.Find(entry.Name) is { } pinned && pinned.Digest == entry.Digest)
+            {
+                kept.Add(tool!.DeepClone());
+            }
+        }
+
+        var filtered = new JsonObject();
+        foreach (var (key, value) in result)
+        {
+            filtered[key] = key == "tools" ? kept : value?.DeepClone();
+        }
+
+        return new JsonRpcResponse { Id = response.Id, Result = filtered, Context = response.Context };
+    }
+
+    private static (string Name, string Digest)? Digest(JsonNode? tool)
+    {
+        if (ToolDefinition.Project(tool) is not { } projection)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (ToolDefinition.Name(projection), ToolDefinition.Digest(projection));
+        }
+        catch (ReachException)
+        {
+            // A definition canonical JSON cannot hold can never match a pin.
+            return null;
+        }
+    }
+
+    private static JsonObject Denial(CallOutcome outcome) => new()
+    {
+        ["content"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "text",
+            ["text"] = $"{outcome.Code?.Code}: Reach's {outcome.Gate} gate refused this call, and it was not sent to the server. {outcome.Reason}",
+        }),
+        ["isError"] = true,
+    };
+
+    private void Reply(JsonRpcMessage message) => ToClientAsync(message, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The JSON that is recorded: <paramref name="utf8"/> with every secret value replaced.</summary>
+    private JsonElement Record(byte[] utf8)
+    {
+        if (_options.Secrets.Count > 0)
+        {
+            var text = Encoding.UTF8.GetString(utf8);
+            if (ContainsSecret(text))
+            {
+                var node = JsonNode.Parse(text);
+                utf8 = JsonSerializer.SerializeToUtf8Bytes(ScrubNode(node), McpJsonContext.Default.JsonNode);
+            }
+        }
+
+        using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 256 });
+        return document.RootElement.Clone();
+    }
+
+    private bool ContainsSecret(string text)
+    {
+        foreach (var secret in _options.Secrets)
+        {
+            if (secret.Length > 0 && text.Contains(JsonEncodedText.Encode(secret).ToString(), StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        // Escaped forms differ from writer to writer: when in doubt, the tree walk below decides.
+        return text.Contains('\\', StringComparison.Ordinal);
+    }
+
+    private JsonNode? ScrubNode(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    copy[Scrub(key)] = ScrubNode(value);
+                }
+
+                return copy;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array)
+                {
+                    items.Add(ScrubNode(item));
+                }
+
+                return items;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                return JsonValue.Create(Scrub(value.GetValue<string>()));
+            default:
+                return node?.DeepClone();
+        }
+    }
+
+    private string Scrub(string text)
+    {
+        foreach (var secret in _options.Secrets)
+        {
+            if (secret.Length > 0)
+            {
+                text = text.Replace(secret, "[secret withheld by reach]", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+}
