@@ -104,7 +104,7 @@ internal static class RunnerLoad
     }
 
     // A pack with one deterministic built-in and budgets far above what the run can use.
-    private static string WritePack(string home)
+    internal static string WritePack(string home)
     {
         var dir = Path.Combine(home, "load-pack");
         Directory.CreateDirectory(dir);
