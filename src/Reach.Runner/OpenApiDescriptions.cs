@@ -182,6 +182,28 @@ internal static class OpenApiDescriptions
     /// The API leaves null members out of its answers (and accepts them left out of requests), so a member whose
     /// schema admits null is not required, whatever the record's constructor says.
     /// </summary>
+    // A request body requires exactly the members the endpoint requires; nested objects are checked by the endpoint,
+    // which names the bad field (REACH-4001), so their members are described as optional.
+    private static OpenApiSchema Required(OpenApiSchema schema, string[] required)
+    {
+        schema.Required = new HashSet<string>(required, StringComparer.Ordinal);
+        foreach (var property in schema.Properties?.Values ?? [])
+        {
+            Lenient(property);
+        }
+
+        return schema;
+
+        static void Lenient(IOpenApiSchema nested)
+        {
+            nested.Required?.Clear();
+            foreach (var inner in nested.Properties?.Values ?? [])
+            {
+                Lenient(inner);
+            }
+        }
+    }
+
     private static void OptionalWhenNullable(IOpenApiSchema schema)
     {
         if (schema.Properties is not { Count: > 0 } properties || schema.Required is not { Count: > 0 } required)
@@ -201,14 +223,28 @@ internal static class OpenApiDescriptions
         }
     }
 
-    public static Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public static async Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         if (operation.OperationId is not { } id || !Operations.TryGetValue(id, out var described))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         operation.Summary = described.Summary;
+
+        // The JSON body an endpoint reads itself (see RequestBody), described without constraining routing.
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBody>().FirstOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new OpenApiMediaType { Schema = Required(await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken).ConfigureAwait(false), body.Required) },
+                },
+            };
+        }
+
         if (described.Request is { } request && operation.RequestBody?.Content is { } requestContent)
         {
             foreach (var media in requestContent.Values.OfType<OpenApiMediaType>())
@@ -253,7 +289,11 @@ internal static class OpenApiDescriptions
                 },
             };
         }
-
-        return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Names the JSON body an endpoint reads (for the OpenAPI document). Not <c>Accepts&lt;T&gt;</c>: that metadata also
+/// makes routing refuse any other Content-Type, and the runner reads JSON whatever the client labels it (curl -d).
+/// </summary>
+internal sealed record RequestBody(Type Type, params string[] Required);

@@ -20,9 +20,9 @@ internal static class PacksApi
     {
         var packs = routes.MapGroup("/v1/packs").WithTags("packs");
         packs.MapGet("/", List).WithName("listPacks").Produces<PackListBody>();
-        packs.MapPost("/install", Install).WithName("installPack").Accepts<InstallPackBody>("application/json").Produces<InstalledBody>();
-        packs.MapPost("/verify", Verify).WithName("verifyPack").Accepts<VerifyPackBody>("application/json").Produces<PackVerifiedBody>();
-        routes.MapGroup("/v1/policies").WithTags("policies").MapPost("/evaluate", Evaluate).WithName("evaluatePolicy").Accepts<EvaluatePolicyBody>("application/json").Produces<PolicyDecisionBody>();
+        packs.MapPost("/install", Install).WithName("installPack").WithMetadata(new RequestBody(typeof(InstallPackBody), "pack")).Produces<InstalledBody>();
+        packs.MapPost("/verify", Verify).WithName("verifyPack").WithMetadata(new RequestBody(typeof(VerifyPackBody), "path")).Produces<PackVerifiedBody>();
+        routes.MapGroup("/v1/policies").WithTags("policies").MapPost("/evaluate", Evaluate).WithName("evaluatePolicy").WithMetadata(new RequestBody(typeof(EvaluatePolicyBody), "bundle", "call")).Produces<PolicyDecisionBody>();
         return routes;
     }
 

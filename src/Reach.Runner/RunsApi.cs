@@ -11,7 +11,7 @@ internal static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/runs").WithTags("runs");
-        group.MapPost("/", Start).WithName("startRun").Accepts<StartRunBody>("application/json").Produces<RunBody>(StatusCodes.Status202Accepted);
+        group.MapPost("/", Start).WithName("startRun").WithMetadata(new RequestBody(typeof(StartRunBody), "pack")).Produces<RunBody>(StatusCodes.Status202Accepted);
         group.MapGet("/", List).WithName("listRuns").Produces<RunPage>();
         group.MapGet("/{id}", Get).WithName("getRun").Produces<RunBody>();
         group.MapGet("/{id}/events", Events).WithName("getRunEvents").Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");

@@ -12,12 +12,12 @@ internal static class SessionsApi
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/sessions").WithTags("sessions");
-        group.MapPost("/", Open).WithName("openSession").Accepts<OpenSessionRequest>("application/json").Produces<SessionBody>(StatusCodes.Status201Created);
+        group.MapPost("/", Open).WithName("openSession").WithMetadata(new RequestBody(typeof(OpenSessionRequest), "pack")).Produces<SessionBody>(StatusCodes.Status201Created);
         group.MapGet("/", List).WithName("listSessions").Produces<SessionPage>();
         group.MapGet("/{id}", Get).WithName("getSession").Produces<SessionBody>();
-        group.MapPost("/{id}/tool-calls", ToolCall).WithName("callTool").Accepts<ToolCallBody>("application/json").Produces<CallResponse>();
-        group.MapPost("/{id}/decide", Decide).WithName("decideToolCall").Accepts<DecideBody>("application/json").Produces<DecideResponse>();
-        group.MapPost("/{id}/spawn", Spawn).WithName("spawnSession").Accepts<SpawnBody>("application/json").Produces<SessionBody>(StatusCodes.Status201Created);
+        group.MapPost("/{id}/tool-calls", ToolCall).WithName("callTool").WithMetadata(new RequestBody(typeof(ToolCallBody), "tool")).Produces<CallResponse>();
+        group.MapPost("/{id}/decide", Decide).WithName("decideToolCall").WithMetadata(new RequestBody(typeof(DecideBody), "tool")).Produces<DecideResponse>();
+        group.MapPost("/{id}/spawn", Spawn).WithName("spawnSession").WithMetadata(new RequestBody(typeof(SpawnBody))).Produces<SessionBody>(StatusCodes.Status201Created);
         group.MapPost("/{id}/close", Close).WithName("closeSession").Produces<ClosedBody>();
         group.MapGet("/{id}/transcript", Transcript).WithName("getSessionTranscript").Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
         group.MapGet("/{id}/events", Events).WithName("getSessionEvents").Produces(StatusCodes.Status200OK, contentType: "application/json");

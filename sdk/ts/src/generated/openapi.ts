@@ -384,17 +384,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Budgets, each optional. */
-        BudgetBody: {
-            /** Format: int64 */
-            max_steps?: null | number;
-            /** Format: int64 */
-            max_tool_calls?: null | number;
-            /** Format: double */
-            max_cost?: null | number;
-            /** Format: int64 */
-            max_duration_ms?: null | number;
-        };
         /** @description A tool's failure. */
         CallError: {
             code?: null | string;
@@ -418,12 +407,6 @@ export interface components {
             /** Format: int64 */
             events: number;
         };
-        /** @description Ask the gates about a call without recording it. */
-        DecideBody: {
-            tool: string;
-            input?: null | components["schemas"]["JsonElement"];
-            step?: null | string;
-        };
         /** @description The answer to a decide request: what the gates would say now; nothing is recorded. */
         DecideResponse: {
             decision: components["schemas"]["DecisionBody"];
@@ -446,17 +429,6 @@ export interface components {
             replayed?: null | string;
             likely_cause: string;
         };
-        /** @description Evaluate one call against a policy bundle. */
-        EvaluatePolicyBody: {
-            bundle: string;
-            call: components["schemas"]["JsonElement"];
-            mode?: null | string;
-        };
-        /** @description Install a pack from a configured registry. */
-        InstallPackBody: {
-            pack: string;
-            registry?: null | string;
-        };
         InstalledBody: {
             name: string;
             version: string;
@@ -477,13 +449,6 @@ export interface components {
             path: string;
         };
         JsonElement: unknown;
-        /** @description Open a session. */
-        OpenSessionRequest: {
-            pack: string;
-            inputs?: null | components["schemas"]["JsonElement"];
-            policy?: null | string;
-            policy_mode?: null | string;
-        };
         PackListBody: {
             packs: components["schemas"]["InstalledPackBody"][];
         };
@@ -578,30 +543,6 @@ export interface components {
             sessions: components["schemas"]["SessionBody"][];
             next_after?: null | string;
         };
-        /** @description Spawn a child session narrowed to some of the parent's tools and budgets. */
-        SpawnBody: {
-            tools?: null | string[];
-            budget?: null | components["schemas"]["BudgetBody"];
-        };
-        /** @description Start a pack run. */
-        StartRunBody: {
-            pack: string;
-            inputs?: null | components["schemas"]["JsonElement"];
-            policy?: null | string;
-        };
-        /** @description One tool call. */
-        ToolCallBody: {
-            tool: string;
-            input?: null | components["schemas"]["JsonElement"];
-            step?: null | string;
-            result?: null | components["schemas"]["ToolResultBody"];
-            execute?: null | boolean;
-        };
-        /** @description A tool's result, run by the client: output, or error. */
-        ToolResultBody: {
-            output?: null | components["schemas"]["JsonElement"];
-            error?: null | components["schemas"]["CallError"];
-        };
         /** @description The answer to verifying a stored transcript, as `reach verify --json` reports it. */
         VerifyBody: {
             ok: boolean;
@@ -613,10 +554,6 @@ export interface components {
             message?: null | string;
             /** Format: int64 */
             line?: null | number;
-        };
-        /** @description Verify a pack directory's digest and signature. */
-        VerifyPackBody: {
-            path: string;
         };
     };
     responses: never;
@@ -853,7 +790,12 @@ export interface operations {
                  *       "policy": "policies/strict-safe-mode"
                  *     }
                  */
-                "application/json": components["schemas"]["OpenSessionRequest"];
+                "application/json": {
+                    pack: string;
+                    inputs?: unknown;
+                    policy?: null | string;
+                    policy_mode?: null | string;
+                };
             };
         };
         responses: {
@@ -1118,7 +1060,21 @@ export interface operations {
                  *       "step": "write"
                  *     }
                  */
-                "application/json": components["schemas"]["ToolCallBody"];
+                "application/json": {
+                    tool: string;
+                    input?: unknown;
+                    step?: null | string;
+                    /** @description A tool's result, run by the client: output, or error. */
+                    result?: {
+                        output?: unknown;
+                        /** @description A tool's failure. */
+                        error?: {
+                            code?: null | string;
+                            message?: null | string;
+                        };
+                    };
+                    execute?: null | boolean;
+                };
             };
         };
         responses: {
@@ -1324,7 +1280,11 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["DecideBody"];
+                "application/json": {
+                    tool: string;
+                    input?: unknown;
+                    step?: null | string;
+                };
             };
         };
         responses: {
@@ -1507,7 +1467,20 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["SpawnBody"];
+                "application/json": {
+                    tools?: null | string[];
+                    /** @description Budgets, each optional. */
+                    budget?: {
+                        /** Format: int64 */
+                        max_steps?: null | number;
+                        /** Format: int64 */
+                        max_tool_calls?: null | number;
+                        /** Format: double */
+                        max_cost?: null | number;
+                        /** Format: int64 */
+                        max_duration_ms?: null | number;
+                    };
+                };
             };
         };
         responses: {
@@ -2144,7 +2117,11 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["StartRunBody"];
+                "application/json": {
+                    pack: string;
+                    inputs?: unknown;
+                    policy?: null | string;
+                };
             };
         };
         responses: {
@@ -2930,7 +2907,10 @@ export interface operations {
                  *       "pack": "hello@1.0.0"
                  *     }
                  */
-                "application/json": components["schemas"]["InstallPackBody"];
+                "application/json": {
+                    pack: string;
+                    registry?: null | string;
+                };
             };
         };
         responses: {
@@ -3085,7 +3065,9 @@ export interface operations {
                  *       "path": "examples/packs/hello"
                  *     }
                  */
-                "application/json": components["schemas"]["VerifyPackBody"];
+                "application/json": {
+                    path: string;
+                };
             };
         };
         responses: {
@@ -3245,7 +3227,11 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["EvaluatePolicyBody"];
+                "application/json": {
+                    bundle: string;
+                    call: unknown;
+                    mode?: null | string;
+                };
             };
         };
         responses: {
