@@ -17,7 +17,7 @@ namespace Reach.Runner;
 /// </summary>
 internal sealed class RunnerSession : IDisposable
 {
-    /// <summary>How many answers a session keeps for Idempotency-Key retries; the oldest is forgotten first.</summary>
+    /// <summary>How many answers a session keeps in memory for Idempotency-Key retries (the oldest is forgotten first); the store keeps them all.</summary>
     public const int IdempotencyMemory = 4096;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -126,8 +126,9 @@ internal sealed class RunnerSession : IDisposable
                 _effects.Supplied = null;
             }
 
-            await CommitAsync().ConfigureAwait(false);
+            // The answer is kept with the call's events, in the same transaction: a retry after a crash finds it too.
             var answer = render(outcome);
+            await CommitAsync(idempotency is { } kept ? new StoredAnswer(kept.Key, kept.Body.ToString(), answer) : null).ConfigureAwait(false);
             if (idempotency is { } remembered)
             {
                 Remember(remembered, answer);
@@ -198,16 +199,26 @@ internal sealed class RunnerSession : IDisposable
         }
     }
 
-    private async Task CommitAsync()
+    private async Task CommitAsync(StoredAnswer? answer = null)
     {
         try
         {
-            await _transcript.CommitAsync().ConfigureAwait(false);
+            await _transcript.CommitAsync(answer).ConfigureAwait(false);
         }
         catch
         {
             Broken = true;
             throw;
+        }
+    }
+
+    /// <summary>Takes up the answers the store kept for this session's Idempotency-Keys (a resumed session).</summary>
+    public void Preload(IEnumerable<StoredAnswer> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        foreach (var answer in answers)
+        {
+            Remember(new Idempotency(answer.Key, Sha256Digest.Parse(answer.BodyDigest)), answer.Answer);
         }
     }
 

@@ -235,6 +235,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
         };
         var core = RunSession.Resume(options, bytes);
         var session = new RunnerSession(tenant, core, effects, setup, transcript!, Store, _clock, core.Calls, stored.Created);
+        session.Preload(await Store.ReadAnswersAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false));
         _sessions[(tenant, stored.Id)] = session;
         return session;
     }

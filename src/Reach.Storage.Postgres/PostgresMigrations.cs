@@ -52,6 +52,16 @@ internal static class PostgresMigrations
             revoked TIMESTAMPTZ
         );
         """,
+        """
+        CREATE TABLE answers (
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            key TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            body TEXT NOT NULL,
+            answer BYTEA NOT NULL,
+            PRIMARY KEY (session_id, key)
+        );
+        """,
     ];
 
     /// <summary>Applies the migrations the database has not seen yet, each in its own transaction holding the advisory lock; returns the version reached.</summary>

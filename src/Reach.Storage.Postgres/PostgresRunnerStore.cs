@@ -264,6 +264,10 @@ internal sealed class PostgresRunnerStore : IRunnerStore
                             INSERT INTO events (session_id, seq, tenant, line)
                             SELECT o.id, t.s, $2, t.l FROM open_session o, unnest($5::bigint[], $6::bytea[]) AS t(s, l)
                             RETURNING 1
+                        ), answered AS (
+                            INSERT INTO answers (session_id, key, tenant, body, answer)
+                            SELECT o.id, $7, $2, $8, $9 FROM open_session o WHERE $7::text IS NOT NULL
+                            ON CONFLICT DO NOTHING
                         )
                         UPDATE sessions SET events = events + (SELECT count(*) FROM inserted)
                         WHERE id IN (SELECT id FROM open_session) AND tenant = $2;
@@ -274,6 +278,9 @@ internal sealed class PostgresRunnerStore : IRunnerStore
                     command.Parameters.Add(new NpgsqlParameter { Value = append.FirstSeq });
                     command.Parameters.Add(new NpgsqlParameter { Value = seqs });
                     command.Parameters.Add(new NpgsqlParameter { Value = append.Lines.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+                    command.Parameters.Add(new NpgsqlParameter { Value = (object?)append.Answer?.Key ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                    command.Parameters.Add(new NpgsqlParameter { Value = (object?)append.Answer?.BodyDigest ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                    command.Parameters.Add(new NpgsqlParameter { Value = (object?)append.Answer?.Answer ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
                     batch.BatchCommands.Add(command);
                 }
 
@@ -286,6 +293,24 @@ internal sealed class PostgresRunnerStore : IRunnerStore
         }
 
         return results;
+    }
+
+    public async Task<IReadOnlyList<StoredAnswer>> ReadAnswersAsync(string tenant, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT key, body, answer FROM answers WHERE session_id = @id AND tenant = @tenant;");
+        command.Parameters.AddWithValue("id", sessionId);
+        command.Parameters.AddWithValue("tenant", tenant);
+        var answers = new List<StoredAnswer>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                answers.Add(new StoredAnswer(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2)));
+            }
+        }
+
+        return answers;
     }
 
     public async Task<StoredSession?> GetSessionAsync(string tenant, string sessionId, CancellationToken cancellationToken)

@@ -48,6 +48,16 @@ internal static class SqliteMigrations
             revoked TEXT
         );
         """,
+        """
+        CREATE TABLE answers (
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            key TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            body TEXT NOT NULL,
+            answer BLOB NOT NULL,
+            PRIMARY KEY (session_id, key)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>Applies the migrations the database has not seen yet, each in its own immediate transaction; returns the version reached.</summary>

@@ -174,6 +174,14 @@ internal sealed class SqliteRunnerStore : IRunnerStore
                 var insertSeq = insert.Parameters.Add("$seq", SqliteType.Integer);
                 var insertTenant = insert.Parameters.Add("$tenant", SqliteType.Text);
                 var insertLine = insert.Parameters.Add("$line", SqliteType.Blob);
+                using var answer = connection.CreateCommand();
+                answer.Transaction = transaction;
+                answer.CommandText = "INSERT INTO answers (session_id, key, tenant, body, answer) VALUES ($id, $key, $tenant, $body, $answer) ON CONFLICT DO NOTHING;";
+                var answerId = answer.Parameters.Add("$id", SqliteType.Text);
+                var answerKey = answer.Parameters.Add("$key", SqliteType.Text);
+                var answerTenant = answer.Parameters.Add("$tenant", SqliteType.Text);
+                var answerBody = answer.Parameters.Add("$body", SqliteType.Text);
+                var answerBytes = answer.Parameters.Add("$answer", SqliteType.Blob);
                 using var count = connection.CreateCommand();
                 count.Transaction = transaction;
                 count.CommandText = "UPDATE sessions SET events = events + $n WHERE id = $id AND tenant = $tenant;";
@@ -201,6 +209,16 @@ internal sealed class SqliteRunnerStore : IRunnerStore
                         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
+                    if (append.Answer is { } kept)
+                    {
+                        answerId.Value = append.SessionId;
+                        answerKey.Value = kept.Key;
+                        answerTenant.Value = append.Tenant;
+                        answerBody.Value = kept.BodyDigest;
+                        answerBytes.Value = kept.Answer;
+                        await answer.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     countN.Value = append.Lines.Count;
                     countId.Value = append.SessionId;
                     countTenant.Value = append.Tenant;
@@ -213,6 +231,29 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         }
 
         return results;
+    }
+
+    public async Task<IReadOnlyList<StoredAnswer>> ReadAnswersAsync(string tenant, string sessionId, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT key, body, answer FROM answers WHERE session_id = $id AND tenant = $tenant;";
+            command.Parameters.AddWithValue("$id", sessionId);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            var answers = new List<StoredAnswer>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    answers.Add(new StoredAnswer(reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)));
+                }
+            }
+
+            return answers;
+        }
     }
 
     public async Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken)

@@ -104,6 +104,29 @@ public class StoredSessionApiTests
     }
 
     [Fact]
+    public async Task A_retry_with_the_same_idempotency_key_after_a_restart_is_answered_from_the_store()
+    {
+        var home = Directory.CreateTempSubdirectory("reach-runner-").FullName;
+        var body = new { tool = "echo", input = new { a = 1 } };
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["Idempotency-Key"] = "call-1" };
+        string id;
+        byte[] first;
+        await using (var runner = await RunnerFixture.StartAsync(home))
+        {
+            runner.KeepHome = true;
+            id = await runner.OpenAsync("hello");
+            first = (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", body, headers: headers)).Expect(HttpStatusCode.OK).Bytes;
+        }
+
+        await using var second = await RunnerFixture.StartAsync(home);
+        var retry = (await second.SendPostAsync($"/v1/sessions/{id}/tool-calls", body, headers: headers)).Expect(HttpStatusCode.OK);
+        Assert.Equal(first, retry.Bytes);
+        Assert.Equal("true", retry.Headers["Idempotent-Replayed"]);
+        Assert.Equal(5, (await second.DescribeAsync(id)).GetProperty("events").GetInt64());
+        (await second.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "echo", input = new { a = 2 } }, headers: headers)).ExpectProblem(HttpStatusCode.UnprocessableEntity, "REACH-4011");
+    }
+
+    [Fact]
     public async Task Readiness_fails_when_the_store_cannot_be_reached()
     {
         var home = Directory.CreateTempSubdirectory("reach-runner-").FullName;
@@ -152,6 +175,8 @@ public class StoredSessionApiTests
         public Task<bool> AppendEventAsync(string tenant, string sessionId, long seq, ReadOnlyMemory<byte> line, CancellationToken cancellationToken) => throw new IOException();
 
         public Task<IReadOnlyList<bool>> AppendEventsAsync(IReadOnlyList<EventAppend> appends, CancellationToken cancellationToken) => throw new IOException();
+
+        public Task<IReadOnlyList<StoredAnswer>> ReadAnswersAsync(string tenant, string sessionId, CancellationToken cancellationToken) => throw new IOException();
 
         public Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken) => throw new IOException();
 

@@ -27,6 +27,9 @@ internal interface IRunnerStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<bool>> AppendEventsAsync(IReadOnlyList<EventAppend> appends, CancellationToken cancellationToken);
 
+    /// <summary>The answers kept for the session's Idempotency-Keys (for a resumed session), in no particular order; empty when there are none or no such session.</summary>
+    Task<IReadOnlyList<StoredAnswer>> ReadAnswersAsync(string tenant, string sessionId, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="limit"/> events with a sequence number above <paramref name="afterSeq"/>, in order; null when the tenant has no such session.</summary>
     Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken);
 
@@ -69,8 +72,17 @@ internal sealed record SessionFilter(string? Kind = null, string? Status = null,
 /// <summary>An API token as stored: the SHA-256 of its secret, never the secret.</summary>
 internal sealed record StoredToken(string Id, string Tenant, string Name, string Hash, DateTimeOffset Created, DateTimeOffset? Revoked);
 
-/// <summary>Consecutive event lines of one session, the first with sequence number <paramref name="FirstSeq"/>.</summary>
-internal sealed record EventAppend(string Tenant, string SessionId, long FirstSeq, IReadOnlyList<byte[]> Lines);
+/// <summary>
+/// Consecutive event lines of one session, the first with sequence number <paramref name="FirstSeq"/>, and, for a call
+/// sent with an Idempotency-Key, the answer to keep with them (committed in the same transaction).
+/// </summary>
+internal sealed record EventAppend(string Tenant, string SessionId, long FirstSeq, IReadOnlyList<byte[]> Lines)
+{
+    public StoredAnswer? Answer { get; init; }
+}
+
+/// <summary>The answer given to a call sent with an Idempotency-Key: the key, the SHA-256 of the body, the answer's bytes.</summary>
+internal sealed record StoredAnswer(string Key, string BodyDigest, byte[] Answer);
 
 /// <summary>What a new session row holds; the tenant is the store's to fill in.</summary>
 internal sealed record NewSession(string Id, string PackName, string PackVersion, string PackDirectory, string PackDigest, DateTimeOffset Created, ReadOnlyMemory<byte> Header)

@@ -66,11 +66,24 @@ internal sealed class InMemoryRunnerStore : IRunnerStore
                 }
 
                 entry.Session = entry.Session with { Events = entry.Events.Count };
+                if (append.Answer is { } kept)
+                {
+                    entry.Answers.TryAdd(kept.Key, kept);
+                }
+
                 results[i] = true;
             }
         }
 
         return Task.FromResult<IReadOnlyList<bool>>(results);
+    }
+
+    public Task<IReadOnlyList<StoredAnswer>> ReadAnswersAsync(string tenant, string sessionId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<StoredAnswer>>(Find(tenant, sessionId) is { } entry ? [.. entry.Answers.Values] : []);
+        }
     }
 
     public Task<IReadOnlyList<StoredEvent>?> ReadEventsAsync(string tenant, string sessionId, long afterSeq, int limit, CancellationToken cancellationToken)
@@ -218,5 +231,7 @@ internal sealed class InMemoryRunnerStore : IRunnerStore
         public SortedDictionary<long, byte[]> Events { get; } = [];
 
         public byte[] Seal { get; set; } = [];
+
+        public Dictionary<string, StoredAnswer> Answers { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -64,10 +64,10 @@ internal sealed class StoredTranscriptStream : Stream
     }
 
     /// <summary>
-    /// Sends the event lines written since the last commit to the store in one append and, once it is committed,
-    /// writes them to the file. REACH-4008 when the store refuses or fails: the lines are then not acknowledged.
+    /// Sends the event lines written since the last commit to the store in one append (with the answer to keep for an
+    /// Idempotency-Key, when given) and, once it is committed, writes them to the file. REACH-4008 when the store refuses or fails: the lines are then not acknowledged.
     /// </summary>
-    public async Task CommitAsync()
+    public async Task CommitAsync(StoredAnswer? answer = null)
     {
         if (_uncommitted.Count == 0)
         {
@@ -79,7 +79,7 @@ internal sealed class StoredTranscriptStream : Stream
         bool done;
         try
         {
-            done = await _committer.AppendAsync(new EventAppend(_tenant, _session.Id, _committedEvents, lines)).ConfigureAwait(false);
+            done = await _committer.AppendAsync(new EventAppend(_tenant, _session.Id, _committedEvents, lines) { Answer = answer }).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not ReachException)
         {

@@ -355,6 +355,30 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_answer_is_kept_only_with_events_that_landed_and_only_for_its_tenant()
+    {
+        await OpenAsync("acme", "s1");
+        var kept = new StoredAnswer("key-1", "sha256:" + new string('a', 64), Encoding.UTF8.GetBytes("{\"seq\":1}"));
+        var refused = new StoredAnswer("key-2", "sha256:" + new string('b', 64), [1, 2, 3]);
+
+        var results = await Store.AppendEventsAsync(
+            [
+                new EventAppend("acme", "s1", 0, [Event(0), Event(1)]) { Answer = kept },
+                new EventAppend("acme", "s1", 0, [Event(0)]) { Answer = refused },
+            ],
+            Ct);
+
+        Assert.Equal([true, false], results);
+        var answers = await Store.ReadAnswersAsync("acme", "s1", Ct);
+        var answer = Assert.Single(answers);
+        Assert.Equal(kept.Key, answer.Key);
+        Assert.Equal(kept.BodyDigest, answer.BodyDigest);
+        Assert.Equal(kept.Answer, answer.Answer);
+        Assert.Empty(await Store.ReadAnswersAsync("globex", "s1", Ct));
+        Assert.Empty(await Store.ReadAnswersAsync("acme", "nope", Ct));
+    }
+
+    [Fact]
     public async Task Concurrent_group_appends_to_one_session_take_each_sequence_number_once()
     {
         await OpenAsync("acme", "s1");
