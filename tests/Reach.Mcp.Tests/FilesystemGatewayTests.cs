@@ -111,6 +111,27 @@ public sealed class FilesystemGatewayTests(FilesystemGatewaySession session) : I
     }
 
     [Fact]
+    public void Policy_explain_on_the_transcript_reaches_the_recorded_decisions_with_the_pinned_permissions()
+    {
+        var events = McpHarness.Events(session.Transcript);
+        var decisions = events.Where(e => e["type"]!.GetValue<string>() == "policy.decision").ToList();
+        foreach (var (decision, effect, rule) in new[] { (decisions[0], "permit", (string?)null), (decisions[1], "deny", "forbid-writes") })
+        {
+            var seq = decision["seq"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var explain = session.Harness.Reach("policy", "explain", session.Harness.ExamplePolicy(), "--transcript", session.Transcript, "--event", seq, "--json");
+            McpHarness.Succeeds(explain);
+            var explained = JsonNode.Parse(explain.Stdout)!["decision"]!;
+            Assert.Equal(effect, explained["effect"]!.GetValue<string>());
+            Assert.Equal(decision["data"]!["effect"]!.GetValue<string>(), explained["effect"]!.GetValue<string>());
+            if (rule is not null)
+            {
+                // forbid-writes matches on the mcp:write permission, which only the pins can supply.
+                Assert.Contains(rule, explained["rules"]!.AsArray().Select(r => r!.GetValue<string>()));
+            }
+        }
+    }
+
+    [Fact]
     public void Replay_re_decides_every_recorded_call_with_the_same_policy_and_finds_no_difference()
     {
         var replay = session.Harness.Reach("replay", session.Transcript, "--json");

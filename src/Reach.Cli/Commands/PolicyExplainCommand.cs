@@ -43,7 +43,8 @@ internal static class PolicyExplainCommand
         else
         {
             var run = PolicyCommand.ReadTranscript(transcriptPath!);
-            request = TranscriptCalls.CallAt(run, seq!.Value);
+            // A gateway transcript's tools are MCP tools: their permissions come from the connector's pins.
+            request = TranscriptCalls.CallAt(run, seq!.Value, Reach.Mcp.Gateway.GatewayPack.PermissionsFor(context.Environment.Home, run.Header.PackName));
             recorded = TranscriptCalls.Decisions(run).First(d => d.Seq == seq);
             recordedDigest = run.Header.PolicyDigest.ToString();
         }

@@ -46,6 +46,40 @@ public sealed class GatewayPack
     /// <summary>The gateway's name of a server's tool.</summary>
     public string QualifiedName(string tool) => Connector + "/" + tool;
 
+    /// <summary>
+    /// For a transcript whose pack is a gateway's (<c>mcp/&lt;connector&gt;</c>), what each pinned tool (by its
+    /// qualified name) claims as permissions, from the connector's pins in <paramref name="home"/> as they are now
+    /// (as replay reads them); null for any other pack, or a connector that is gone or unpinned.
+    /// </summary>
+    public static Func<string, IReadOnlyList<string>?>? PermissionsFor(string home, string packName)
+    {
+        ArgumentNullException.ThrowIfNull(packName);
+        if (!packName.StartsWith(NamePrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var connector = packName[NamePrefix.Length..];
+        ConnectorPins? pins;
+        try
+        {
+            ConnectorStore.CheckName(connector);
+            pins = new ConnectorStore(home).FindPins(connector);
+        }
+        catch (Core.Errors.ReachException)
+        {
+            return null;
+        }
+
+        if (pins is null)
+        {
+            return null;
+        }
+
+        var permissions = pins.Tools.ToDictionary(t => connector + "/" + t.Name, t => ToolDefinition.Permissions(t.Definition), StringComparer.Ordinal);
+        return name => permissions.GetValueOrDefault(name);
+    }
+
     /// <summary>Builds the pack of <paramref name="pins"/> with <paramref name="budgets"/>.</summary>
     public static GatewayPack Create(ConnectorPins pins, Budgets budgets)
     {

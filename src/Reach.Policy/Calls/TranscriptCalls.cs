@@ -56,11 +56,12 @@ public static class TranscriptCalls
 
     /// <summary>
     /// Rebuilds the call that the policy.decision event <paramref name="seq"/> decided: tool, arguments, step, the run's
-    /// inputs, and the usage and per-tool counts of the calls permitted before it. Permissions are what the built-in
-    /// tool needs; the pack's declarations are not in the transcript, so every tool counts as declared.
+    /// inputs, and the usage and per-tool counts of the calls permitted before it. Permissions are what
+    /// <paramref name="permissionsOf"/> says the tool needs (the MCP gateway's pins, for its transcripts), else what the
+    /// built-in tool needs; the pack's declarations are not in the transcript, so every tool counts as declared.
     /// </summary>
     /// <exception cref="ReachException">REACH-3202 when the event is not a policy decision.</exception>
-    public static ToolCallRequest CallAt(RecordedTranscript transcript, long seq)
+    public static ToolCallRequest CallAt(RecordedTranscript transcript, long seq, Func<string, IReadOnlyList<string>?>? permissionsOf = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         if (seq < 0 || seq >= transcript.Events.Count || transcript.Events[(int)seq].Type != EventTypes.PolicyDecision)
@@ -115,7 +116,7 @@ public static class TranscriptCalls
         }
 
         var name = s.GetProperty("tool").GetString()!;
-        IReadOnlyList<string> permissions = ToolRegistry.BuiltIn.Find(name)?.RequiredPermissions ?? [];
+        IReadOnlyList<string> permissions = permissionsOf?.Invoke(name) ?? ToolRegistry.BuiltIn.Find(name)?.RequiredPermissions ?? [];
         var declaredCost = CostOf(transcript, seq);
         var declaration = new ToolDeclaration { Name = name, Permissions = permissions, Cost = declaredCost };
         return new ToolCallRequest
