@@ -4,7 +4,8 @@ namespace Reach.Packs.Keys;
 
 /// <summary>
 /// A minisign key id: 8 random bytes stored little-endian in key and signature files, written as 16 uppercase hex
-/// digits of the little-endian number, as <c>minisign</c> prints it.
+/// digits of the little-endian number, as <c>minisign</c> prints it (minisign leaves out leading zeros; Reach keeps
+/// the fixed width, since its ids name trusted-key files and parse back as exactly 16 digits).
 /// </summary>
 /// <param name="Value">The id as a number.</param>
 public readonly record struct KeyId(ulong Value)
