@@ -7,9 +7,8 @@ namespace Reach.Storage.Postgres;
 /// The runner's store in a PostgreSQL database (<c>reach serve --database</c> or <c>REACH_DATABASE_URL</c>), its
 /// tables in the connection's search path. A connection per operation, from Npgsql's pool; lines are <c>bytea</c>.
 /// </summary>
-internal sealed class PostgresRunnerStore : IRunnerStore
+internal sealed partial class PostgresRunnerStore : IRunnerStore
 {
-    private const string SessionColumns = "id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, closed, fingerprint, events, kind, parent_id, depth, policy";
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresRunnerStore(string connectionString)
@@ -297,28 +296,18 @@ internal sealed class PostgresRunnerStore : IRunnerStore
 
     public async Task<IReadOnlyList<StoredAnswer>> ReadAnswersAsync(string tenant, string sessionId, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT key, body, answer FROM answers WHERE session_id = @id AND tenant = @tenant;");
+        await using var command = _dataSource.CreateCommand($"SELECT {StoredRows.AnswerColumns} FROM answers WHERE session_id = @id AND tenant = @tenant;");
         command.Parameters.AddWithValue("id", sessionId);
         command.Parameters.AddWithValue("tenant", tenant);
-        var answers = new List<StoredAnswer>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                answers.Add(new StoredAnswer(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2)));
-            }
-        }
-
-        return answers;
+        return await StoredRows.AnswersAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredSession?> GetSessionAsync(string tenant, string sessionId, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {SessionColumns} FROM sessions WHERE id = @id AND tenant = @tenant;");
+        await using var command = _dataSource.CreateCommand($"SELECT {StoredRows.SessionColumns} FROM sessions WHERE id = @id AND tenant = @tenant;");
         command.Parameters.AddWithValue("id", sessionId);
         command.Parameters.AddWithValue("tenant", tenant);
-        var sessions = await ReadSessionsAsync(command, cancellationToken).ConfigureAwait(false);
+        var sessions = await StoredRows.SessionsAsync(command, Time, cancellationToken).ConfigureAwait(false);
         return sessions.Count == 0 ? null : sessions[0];
     }
 
@@ -326,7 +315,7 @@ internal sealed class PostgresRunnerStore : IRunnerStore
     {
         // COLLATE "C": ids compare byte by byte, as in SQLite, whatever the database's collation.
         await using var command = _dataSource.CreateCommand($"""
-            SELECT {SessionColumns} FROM sessions
+            SELECT {StoredRows.SessionColumns} FROM sessions
             WHERE tenant = @tenant AND id COLLATE "C" > @after
               AND (@kind::text IS NULL OR kind = @kind) AND (@status::text IS NULL OR status = @status) AND (@pack::text IS NULL OR pack_name = @pack)
             ORDER BY id COLLATE "C" LIMIT @limit;
@@ -337,41 +326,7 @@ internal sealed class PostgresRunnerStore : IRunnerStore
         command.Parameters.Add("kind", NpgsqlDbType.Text).Value = (object?)filter?.Kind ?? DBNull.Value;
         command.Parameters.Add("status", NpgsqlDbType.Text).Value = (object?)filter?.Status ?? DBNull.Value;
         command.Parameters.Add("pack", NpgsqlDbType.Text).Value = (object?)filter?.PackName ?? DBNull.Value;
-        return await ReadSessionsAsync(command, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<bool> CreateTokenAsync(StoredToken token, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        await using var command = _dataSource.CreateCommand("INSERT INTO tokens (id, tenant, name, hash, created) VALUES (@id, @tenant, @name, @hash, @created) ON CONFLICT DO NOTHING;");
-        command.Parameters.AddWithValue("id", token.Id);
-        command.Parameters.AddWithValue("tenant", token.Tenant);
-        command.Parameters.AddWithValue("name", token.Name);
-        command.Parameters.AddWithValue("hash", token.Hash);
-        command.Parameters.AddWithValue("created", token.Created.ToUniversalTime());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
-
-    public async Task<IReadOnlyList<StoredToken>> ListTokensAsync(CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand("SELECT id, tenant, name, hash, created, revoked FROM tokens ORDER BY tenant COLLATE \"C\", name COLLATE \"C\", id COLLATE \"C\";");
-        return await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<StoredToken?> FindTokenAsync(string hash, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand("SELECT id, tenant, name, hash, created, revoked FROM tokens WHERE hash = @hash;");
-        command.Parameters.AddWithValue("hash", hash);
-        var tokens = await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
-        return tokens.Count == 0 ? null : tokens[0];
-    }
-
-    public async Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand("UPDATE tokens SET revoked = @at WHERE id = @id AND revoked IS NULL;");
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("at", at.ToUniversalTime());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await StoredRows.SessionsAsync(command, Time, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
@@ -384,58 +339,7 @@ internal sealed class PostgresRunnerStore : IRunnerStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    private static async Task<List<StoredSession>> ReadSessionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var sessions = new List<StoredSession>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                sessions.Add(new StoredSession(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    reader.GetString(6),
-                    reader.GetFieldValue<DateTimeOffset>(7),
-                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                    reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.GetInt64(10))
-                {
-                    Kind = reader.GetString(11),
-                    ParentId = reader.IsDBNull(12) ? null : reader.GetString(12),
-                    Depth = reader.GetInt32(13),
-                    Policy = reader.IsDBNull(14) ? null : reader.GetString(14),
-                });
-            }
-        }
-
-        return sessions;
-    }
-
-    private static async Task<List<StoredToken>> ReadTokensAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var tokens = new List<StoredToken>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                tokens.Add(new StoredToken(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4),
-                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
-            }
-        }
-
-        return tokens;
-    }
+    private static DateTimeOffset Time(System.Data.Common.DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     /// <summary>Host, port and database, without the password, for error messages.</summary>
     private string Describe()

@@ -7,9 +7,8 @@ namespace Reach.Storage.Sqlite;
 /// The runner's store in one SQLite file (<c>REACH_HOME/reach.db</c> by default), in WAL mode so reads do not wait
 /// for the writer. A connection per operation, from Microsoft.Data.Sqlite's pool.
 /// </summary>
-internal sealed class SqliteRunnerStore : IRunnerStore
+internal sealed partial class SqliteRunnerStore : IRunnerStore
 {
-    private const string SessionColumns = "id, tenant, pack_name, pack_version, pack_dir, pack_digest, status, created, closed, fingerprint, events, kind, parent_id, depth, policy";
     private readonly string _connectionString;
 
     private SqliteRunnerStore(string path)
@@ -239,20 +238,10 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT key, body, answer FROM answers WHERE session_id = $id AND tenant = $tenant;";
+            command.CommandText = $"SELECT {StoredRows.AnswerColumns} FROM answers WHERE session_id = $id AND tenant = $tenant;";
             command.Parameters.AddWithValue("$id", sessionId);
             command.Parameters.AddWithValue("$tenant", tenant);
-            var answers = new List<StoredAnswer>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    answers.Add(new StoredAnswer(reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)));
-                }
-            }
-
-            return answers;
+            return await StoredRows.AnswersAsync(command, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -368,10 +357,10 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {SessionColumns} FROM sessions WHERE id = $id AND tenant = $tenant;";
+            command.CommandText = $"SELECT {StoredRows.SessionColumns} FROM sessions WHERE id = $id AND tenant = $tenant;";
             command.Parameters.AddWithValue("$id", sessionId);
             command.Parameters.AddWithValue("$tenant", tenant);
-            var sessions = await ReadSessionsAsync(command, cancellationToken).ConfigureAwait(false);
+            var sessions = await StoredRows.SessionsAsync(command, Time, cancellationToken).ConfigureAwait(false);
             return sessions.Count == 0 ? null : sessions[0];
         }
     }
@@ -383,7 +372,7 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT {SessionColumns} FROM sessions
+                SELECT {StoredRows.SessionColumns} FROM sessions
                 WHERE tenant = $tenant AND id > $after AND ($kind IS NULL OR kind = $kind) AND ($status IS NULL OR status = $status) AND ($pack IS NULL OR pack_name = $pack)
                 ORDER BY id LIMIT $limit;
                 """;
@@ -393,61 +382,7 @@ internal sealed class SqliteRunnerStore : IRunnerStore
             command.Parameters.AddWithValue("$kind", (object?)filter?.Kind ?? DBNull.Value);
             command.Parameters.AddWithValue("$status", (object?)filter?.Status ?? DBNull.Value);
             command.Parameters.AddWithValue("$pack", (object?)filter?.PackName ?? DBNull.Value);
-            return await ReadSessionsAsync(command, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async Task<bool> CreateTokenAsync(StoredToken token, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO tokens (id, tenant, name, hash, created) VALUES ($id, $tenant, $name, $hash, $created) ON CONFLICT DO NOTHING;";
-            command.Parameters.AddWithValue("$id", token.Id);
-            command.Parameters.AddWithValue("$tenant", token.Tenant);
-            command.Parameters.AddWithValue("$name", token.Name);
-            command.Parameters.AddWithValue("$hash", token.Hash);
-            command.Parameters.AddWithValue("$created", Text(token.Created));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-    }
-
-    public async Task<IReadOnlyList<StoredToken>> ListTokensAsync(CancellationToken cancellationToken)
-    {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, tenant, name, hash, created, revoked FROM tokens ORDER BY tenant, name, id;";
-            return await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async Task<StoredToken?> FindTokenAsync(string hash, CancellationToken cancellationToken)
-    {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, tenant, name, hash, created, revoked FROM tokens WHERE hash = $hash;";
-            command.Parameters.AddWithValue("$hash", hash);
-            var tokens = await ReadTokensAsync(command, cancellationToken).ConfigureAwait(false);
-            return tokens.Count == 0 ? null : tokens[0];
-        }
-    }
-
-    public async Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE tokens SET revoked = $at WHERE id = $id AND revoked IS NULL;";
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$at", Text(at));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            return await StoredRows.SessionsAsync(command, Time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -470,58 +405,8 @@ internal sealed class SqliteRunnerStore : IRunnerStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    private static async Task<List<StoredSession>> ReadSessionsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var sessions = new List<StoredSession>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                sessions.Add(new StoredSession(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    reader.GetString(6),
-                    DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
-                    reader.IsDBNull(8) ? null : DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture),
-                    reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.GetInt64(10))
-                {
-                    Kind = reader.GetString(11),
-                    ParentId = reader.IsDBNull(12) ? null : reader.GetString(12),
-                    Depth = reader.GetInt32(13),
-                    Policy = reader.IsDBNull(14) ? null : reader.GetString(14),
-                });
-            }
-        }
-
-        return sessions;
-    }
-
-    private static async Task<List<StoredToken>> ReadTokensAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var tokens = new List<StoredToken>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                tokens.Add(new StoredToken(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
-                    reader.IsDBNull(5) ? null : DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
-            }
-        }
-
-        return tokens;
-    }
+    // Times are stored as ISO 8601 text (round-trip format).
+    private static DateTimeOffset Time(System.Data.Common.DbDataReader reader, int ordinal) => DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture);
 
     private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
