@@ -154,18 +154,18 @@ internal static class EventStreams
         await response.Body.WriteAsync("\n\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
-    // An event line ends with ..."type":"X"} (members in canonical order: type is last).
+    // An event line ends with ..."type":"X"} (members in canonical order: type is last); a type never holds an escape.
     private static string EventType(byte[] line)
     {
-        var text = System.Text.Encoding.UTF8.GetString(line);
-        var at = text.LastIndexOf("\"type\":\"", StringComparison.Ordinal);
+        var span = line.AsSpan();
+        var at = span.LastIndexOf("\"type\":\""u8);
         if (at < 0)
         {
             return "message";
         }
 
-        var start = at + 8;
-        var end = text.IndexOf('"', start);
-        return end > start ? text[start..end] : "message";
+        var rest = span[(at + 8)..];
+        var end = rest.IndexOf((byte)'"');
+        return end > 0 ? System.Text.Encoding.UTF8.GetString(rest[..end]) : "message";
     }
 }

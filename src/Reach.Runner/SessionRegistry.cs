@@ -207,34 +207,12 @@ internal sealed class SessionRegistry : IAsyncDisposable
     {
         var bytes = await Store.ReadTranscriptAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(tenant, stored.Id);
         var setup = Prepare(stored.PackDirectory, RecordedInputs(bytes), stored.Policy, null) with { ParentId = stored.ParentId, Depth = stored.Depth };
-        var path = TranscriptPath(stored.Id);
-        Directory.CreateDirectory(Runs);
-        await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
-        StoredTranscriptStream? transcript = null;
-        var effects = new SuppliedEffects(new LiveEffects(() => new Workspace(Path.Combine(Home, "workspaces", stored.Id))));
-        var row = new NewSession(stored.Id, stored.PackName, stored.PackVersion, stored.PackDirectory, stored.PackDigest, stored.Created, ReadOnlyMemory<byte>.Empty)
-        {
-            ParentId = stored.ParentId,
-            Depth = stored.Depth,
-            Policy = stored.Policy,
-        };
-        var options = new Reach.Core.Engine.SessionOptions
-        {
-            Pack = setup.Pack.Manifest,
-            PackDigest = setup.Pack.Digest,
-            Inputs = setup.Inputs,
-            OpenTranscript = _ =>
-            {
-                transcript = new StoredTranscriptStream(Store, Committer, tenant, row, new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0), stored.Events + 1);
-                return transcript;
-            },
-            Effects = effects,
-            Policy = setup.Policy,
-            Tools = setup.Tools,
-            Clock = _clock,
-        };
-        var core = RunSession.Resume(options, bytes);
-        var session = new RunnerSession(tenant, core, effects, setup, transcript!, Store, _clock, core.Calls, stored.Created);
+        var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind, resumed: new ResumePoint(stored.Created, stored.Events + 1));
+
+        // The file beside the store carries on from exactly what the store holds (a killed runner may have written less).
+        await File.WriteAllBytesAsync(TranscriptPath(stored.Id), bytes, cancellationToken).ConfigureAwait(false);
+        var core = RunSession.Resume(template.For(setup.Pack, setup.Inputs), bytes);
+        var session = new RunnerSession(tenant, core, effects, setup, transcript(), Store, _clock, core.Calls, stored.Created);
         session.Preload(await Store.ReadAnswersAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false));
         _sessions[(tenant, stored.Id)] = session;
         return session;
@@ -274,7 +252,9 @@ internal sealed class SessionRegistry : IAsyncDisposable
     /// The session options template for a session or run of <paramref name="kind"/>: the transcript goes through the
     /// store (then the file beside it), side effects into the session's workspace.
     /// </summary>
-    public (SessionOptionsTemplate Template, SuppliedEffects Effects, Func<StoredTranscriptStream> Transcript) Template(string tenant, SessionSetup setup, string kind, Action? onCommitted = null)
+    /// <remarks>With <paramref name="resumed"/>, the session's header and events are in the store already: the stream
+    /// appends to the transcript file (rewritten from the store) and counts the stored lines instead of creating the row.</remarks>
+    public (SessionOptionsTemplate Template, SuppliedEffects Effects, Func<StoredTranscriptStream> Transcript) Template(string tenant, SessionSetup setup, string kind, Action? onCommitted = null, ResumePoint? resumed = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
         Directory.CreateDirectory(Runs);
@@ -286,14 +266,15 @@ internal sealed class SessionRegistry : IAsyncDisposable
             OpenTranscript = id =>
             {
                 runId = id;
-                var row = new NewSession(id, setup.Pack.Manifest.Name, setup.Pack.Manifest.Version, setup.Pack.Directory, setup.Pack.Digest.ToString(), _clock.GetUtcNow(), ReadOnlyMemory<byte>.Empty)
+                var row = new NewSession(id, setup.Pack.Manifest.Name, setup.Pack.Manifest.Version, setup.Pack.Directory, setup.Pack.Digest.ToString(), resumed?.Created ?? _clock.GetUtcNow(), ReadOnlyMemory<byte>.Empty)
                 {
                     Kind = kind,
                     ParentId = setup.ParentId,
                     Depth = setup.Depth,
                     Policy = setup.PolicyPath,
                 };
-                transcript = new StoredTranscriptStream(Store, Committer, tenant, row, OpenTranscript(TranscriptPath(id))) { Committed = onCommitted, AutoCommit = kind == StoredSession.RunKind };
+                var file = resumed is null ? OpenTranscript(TranscriptPath(id)) : new FileStream(TranscriptPath(id), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+                transcript = new StoredTranscriptStream(Store, Committer, tenant, row, file, resumed?.LinesStored ?? 0) { Committed = onCommitted, AutoCommit = kind == StoredSession.RunKind };
                 return transcript;
             },
             Effects = effects,
@@ -357,3 +338,6 @@ internal sealed class SessionRegistry : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Where a resumed session stands: when it was created and how many of its lines (header and events) the store holds.</summary>
+internal sealed record ResumePoint(DateTimeOffset Created, long LinesStored);
