@@ -68,4 +68,8 @@ public static partial class ErrorCatalog
     public static readonly ErrorCode ArchiveMalformed = Define("REACH-5407", ErrorKind.Negative, "The archive is malformed", "The archive is damaged or not a gzip-compressed tar; publish the pack again.");
     /// <summary>The same version is installed with another digest.</summary>
     public static readonly ErrorCode InstalledVersionConflict = Define("REACH-5408", ErrorKind.Negative, "That version is installed with different contents", "A published version changed; tell the registry's owner. Remove REACH_HOME/packs/NAME/VERSION to replace it.");
+    /// <summary>An archive entry's name is longer than a pack's file name may be.</summary>
+    public static readonly ErrorCode ArchiveNameTooLong = Define("REACH-5409", ErrorKind.Negative, "An archive entry's name is too long", "A pack's paths are at most 1024 UTF-8 bytes, each segment at most 255; do not install it.");
+    /// <summary>An archive names the same path as a file and as a directory.</summary>
+    public static readonly ErrorCode ArchiveFileDirectoryClash = Define("REACH-5410", ErrorKind.Negative, "The archive holds a name both as a file and as a directory", "The archive is not one a pack publishes; do not install it.");
 }

@@ -7,13 +7,16 @@ namespace Reach.Core.Packs;
 /// <summary>
 /// The pack digest: SHA-256 of the canonical JSON <c>{"files":[{"path":P,"sha256":D}...],"format":1}</c>, files sorted
 /// by path (UTF-16 order, '/' separators), where D is the SHA-256 of the file's bytes, except <c>pack.json</c>, taken in
-/// its RFC 8785 form so whitespace and key order do not change the digest. Signature files (<c>*.minisig</c>) and the
-/// signed listing itself (<c>pack.digest</c> at the top) are left out; links are refused.
+/// its RFC 8785 form so whitespace and key order do not change the digest. Only the signed listing itself
+/// (<c>pack.digest</c>) and its signature (<c>pack.digest.minisig</c>), both at the top, are left out; links are refused.
 /// </summary>
 public static class PackDigest
 {
     /// <summary>The file <c>reach pack sign</c> writes: the listing whose SHA-256 is the pack digest.</summary>
     public const string ListingFile = "pack.digest";
+
+    /// <summary>The minisign signature of <see cref="ListingFile"/>, beside it at the top of the pack.</summary>
+    public const string SignatureFile = ListingFile + ".minisig";
 
     /// <summary>Computes the digest of the pack in <paramref name="directory"/>.</summary>
     public static Sha256Digest Compute(string directory) => Sha256Digest.Compute(Listing(directory));
@@ -62,7 +65,9 @@ public static class PackDigest
                 continue;
             }
 
-            if (relative.EndsWith(".minisig", StringComparison.Ordinal) || relative == ListingFile)
+            // Only the two files signing writes at the top are outside the digest; anything else, whatever its
+            // name or depth, is payload and must be signed.
+            if (relative is ListingFile or SignatureFile)
             {
                 continue;
             }

@@ -12,8 +12,11 @@ public sealed record ArchiveLimits
     /// <summary>One file.</summary>
     public long MaxEntryBytes { get; init; } = 128L * 1024 * 1024;
 
-    /// <summary>The number of entries.</summary>
+    /// <summary>The number of entries of every kind (files and directories).</summary>
     public int MaxEntries { get; init; } = 20_000;
+
+    /// <summary>One entry's name, in UTF-8 bytes (each segment is at most 255 bytes besides).</summary>
+    public int MaxNameBytes { get; init; } = 1024;
 
     /// <summary>Uncompressed bytes per compressed byte, checked once the content passes <see cref="RatioFloorBytes"/>.</summary>
     public long MaxCompressionRatio { get; init; } = 200;

@@ -9,6 +9,9 @@ namespace Reach.Packs.Install;
 /// </summary>
 public static class ArchiveReader
 {
+    // NAME_MAX on Linux and macOS file systems: a longer segment cannot be created anywhere a pack is installed.
+    private const int MaxSegmentBytes = 255;
+
     /// <summary>The archive's files and total size, after every check; nothing is written.</summary>
     public static (IReadOnlyList<string> Files, long TotalBytes) Inspect(byte[] archive, ArchiveLimits limits) => Read(archive, limits, null, null);
 
@@ -27,6 +30,8 @@ public static class ArchiveReader
 
         var files = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var directories = new HashSet<string>(StringComparer.Ordinal);
+        var entries = 0;
         long total = 0;
         try
         {
@@ -36,7 +41,13 @@ public static class ArchiveReader
             using var tar = new TarReader(bounded);
             while (tar.GetNextEntry() is { } entry)
             {
-                var path = CheckPath(entry.Name);
+                // Every entry costs an inode when extracted, so every kind counts, directories included.
+                if (++entries > limits.MaxEntries)
+                {
+                    throw new ReachException(ErrorCatalog.ArchiveTooLarge, $"The archive has more than {limits.MaxEntries} entries.");
+                }
+
+                var path = CheckPath(entry.Name, limits);
                 if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
                 {
                     throw new ReachException(ErrorCatalog.ArchiveLink, $"The archive entry '{path}' is a {(entry.EntryType == TarEntryType.SymbolicLink ? "symbolic" : "hard")} link to '{entry.LinkName}'; packs hold regular files only.");
@@ -47,11 +58,7 @@ public static class ArchiveReader
                     throw new ReachException(ErrorCatalog.ArchiveLink, $"The archive entry '{path}' is a {entry.EntryType}; packs hold regular files only.");
                 }
 
-                if (files.Count + 1 > limits.MaxEntries)
-                {
-                    throw new ReachException(ErrorCatalog.ArchiveTooLarge, $"The archive has more than {limits.MaxEntries} entries.");
-                }
-
+                CheckNoClash(path, entry.EntryType == TarEntryType.Directory, seen, directories);
                 if (entry.EntryType == TarEntryType.Directory)
                 {
                     if (destination is not null)
@@ -103,8 +110,45 @@ public static class ArchiveReader
         return (files, total);
     }
 
-    private static string CheckPath(string name)
+    /// <summary>
+    /// Refuses a name that is a file in one entry and a directory in another (explicitly, or as the parent of a file),
+    /// in either order: extracting it would fail half-way, so it is caught while nothing is written yet.
+    /// </summary>
+    private static void CheckNoClash(string path, bool isDirectory, HashSet<string> files, HashSet<string> directories)
     {
+        if (isDirectory ? files.Contains(path) : directories.Contains(path))
+        {
+            throw Clash(path);
+        }
+
+        for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            var parent = path[..slash];
+            if (files.Contains(parent))
+            {
+                throw Clash(parent);
+            }
+
+            directories.Add(parent);
+        }
+
+        if (isDirectory)
+        {
+            directories.Add(path);
+        }
+    }
+
+    private static ReachException Clash(string path) =>
+        new(ErrorCatalog.ArchiveFileDirectoryClash, $"The archive holds '{path}' both as a file and as a directory.");
+
+    private static string CheckPath(string name, ArchiveLimits limits)
+    {
+        // Checked before anything else so a message never carries a name of thousands of characters.
+        if (Encoding.UTF8.GetByteCount(name) > limits.MaxNameBytes)
+        {
+            throw new ReachException(ErrorCatalog.ArchiveNameTooLong, $"An archive entry's name has more than {limits.MaxNameBytes} UTF-8 bytes.");
+        }
+
         var path = name.Replace('\\', '/');
         if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
         {
@@ -122,6 +166,11 @@ public static class ArchiveReader
             if (segment == "..")
             {
                 throw new ReachException(ErrorCatalog.ArchivePathTraversal, $"The archive entry '{name}' climbs out of the pack with '..'.");
+            }
+
+            if (Encoding.UTF8.GetByteCount(segment) > MaxSegmentBytes)
+            {
+                throw new ReachException(ErrorCatalog.ArchiveNameTooLong, $"The archive entry '{name[..Math.Min(name.Length, 80)]}…' has a path segment over {MaxSegmentBytes} UTF-8 bytes.");
             }
 
             if (segment.Length > 0 && segment != ".")

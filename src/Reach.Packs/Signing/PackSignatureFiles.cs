@@ -9,7 +9,7 @@ public static class PackSignatureFiles
     public const string Listing = PackDigest.ListingFile;
 
     /// <summary>The detached minisign signature of <see cref="Listing"/>.</summary>
-    public const string Signature = PackDigest.ListingFile + ".minisig";
+    public const string Signature = PackDigest.SignatureFile;
 
     /// <summary>The listing's path in <paramref name="directory"/>.</summary>
     public static string ListingPath(string directory) => Path.Combine(directory, Listing);

@@ -73,7 +73,7 @@ internal static class PackFileAccounting
 
     private static bool Accounted(string file, ManifestView manifest, HashSet<string> named)
     {
-        if (file is "pack.json" or "README.md" or PackDigest.ListingFile || file.EndsWith(".minisig", StringComparison.Ordinal) || named.Contains(file))
+        if (file is "pack.json" or "README.md" or PackDigest.ListingFile || (file.EndsWith(".minisig", StringComparison.Ordinal) && !file.Contains('/', StringComparison.Ordinal)) || named.Contains(file))
         {
             return true;
         }

@@ -79,7 +79,11 @@ internal sealed class InstallFixture : IDisposable
     }
 
     /// <summary>The published archive's own entries plus one more.</summary>
-    public byte[] ArchiveWith(RegistryEntry entry, (string Name, TarEntryType Type, byte[]? Content, string? LinkTarget) extra, string? without = null)
+    public byte[] ArchiveWith(RegistryEntry entry, (string Name, TarEntryType Type, byte[]? Content, string? LinkTarget) extra, string? without = null) =>
+        ArchiveWith(entry, [extra], without);
+
+    /// <summary>The published archive's own entries plus <paramref name="extras"/>, in order.</summary>
+    public byte[] ArchiveWith(RegistryEntry entry, IEnumerable<(string Name, TarEntryType Type, byte[]? Content, string? LinkTarget)> extras, string? without = null)
     {
         var entries = new List<(string, TarEntryType, byte[]?, string?)>();
         using (var gzip = new GZipStream(new MemoryStream(File.ReadAllBytes(Path.Combine(Registry.Location, entry.Archive))), CompressionMode.Decompress))
@@ -96,7 +100,7 @@ internal sealed class InstallFixture : IDisposable
             }
         }
 
-        entries.Add(extra);
+        entries.AddRange(extras);
         return Archive([.. entries]);
     }
 

@@ -206,6 +206,48 @@ public sealed class PackInstallerTests
         AssertRefused(f, ErrorCatalog.ArchiveMalformed);
     }
 
+    [Fact]
+    public void Directory_entries_count_against_the_entry_limit_and_nothing_is_written()
+    {
+        using var f = new InstallFixture();
+        var entry = f.Publish();
+        var directories = Enumerable.Range(0, 60).Select(i => ($"d{i}/", TarEntryType.Directory, (byte[]?)null, (string?)null));
+        f.ReplaceArchive(entry, f.ArchiveWith(entry, directories));
+
+        AssertRefused(f, ErrorCatalog.ArchiveTooLarge, new ArchiveLimits { MaxEntries = 50 });
+    }
+
+    [Theory]
+    [InlineData("data/x", TarEntryType.Directory, "data/x", TarEntryType.RegularFile)]
+    [InlineData("data/x", TarEntryType.RegularFile, "data/x", TarEntryType.Directory)]
+    [InlineData("data/x", TarEntryType.RegularFile, "data/x/inner.txt", TarEntryType.RegularFile)]
+    [InlineData("data/x/inner.txt", TarEntryType.RegularFile, "data/x", TarEntryType.RegularFile)]
+    public void A_name_that_is_both_a_file_and_a_directory_is_refused_and_nothing_is_written(string first, TarEntryType firstType, string second, TarEntryType secondType)
+    {
+        using var f = new InstallFixture();
+        var entry = f.Publish();
+        f.ReplaceArchive(entry, f.ArchiveWith(entry, [Entry(first, firstType), Entry(second, secondType)]));
+
+        AssertRefused(f, ErrorCatalog.ArchiveFileDirectoryClash);
+    }
+
+    [Theory]
+    [InlineData(5000, 1)]
+    [InlineData(256, 1)]
+    [InlineData(2, 1700)]
+    public void An_entry_whose_name_is_too_long_is_refused_and_nothing_is_written(int segmentLength, int depth)
+    {
+        using var f = new InstallFixture();
+        var entry = f.Publish();
+        var name = string.Join('/', Enumerable.Repeat(new string('a', segmentLength), depth)) + "/f.txt";
+        f.ReplaceArchive(entry, f.ArchiveWith(entry, Entry(name, TarEntryType.RegularFile)));
+
+        AssertRefused(f, ErrorCatalog.ArchiveNameTooLong);
+    }
+
+    private static (string, TarEntryType, byte[]?, string?) Entry(string name, TarEntryType type) =>
+        (name, type, type == TarEntryType.Directory ? null : "x"u8.ToArray(), null);
+
     private static void AssertRefused(InstallFixture f, ErrorCode code, ArchiveLimits? limits = null, string spec = "hello@1.0.0")
     {
         var error = Assert.Throws<ReachException>(() => f.Install(spec, limits: limits));

@@ -66,6 +66,23 @@ public sealed class PackVerifierTests
         Assert.Equal(ErrorCatalog.SignatureOtherVersion, TestPack.Refused(() => PackVerifier.Verify(pack.Directory, pack.Keys.Trusted())).Error);
     }
 
+    [Theory]
+    [InlineData("data/payload.minisig")]
+    [InlineData("payload.minisig")]
+    [InlineData("data/pack.digest.minisig")]
+    [InlineData("data/pack.digest")]
+    public void A_signature_named_file_added_after_signing_is_refused(string path)
+    {
+        using var pack = new TestPack();
+        using var key = pack.NewKey();
+        PackSigner.Sign(pack.Directory, key);
+        pack.Write(path, "unsigned payload\n");
+
+        var error = TestPack.Refused(() => PackVerifier.Verify(pack.Directory, pack.Keys.Trusted()));
+
+        Assert.Equal(ErrorCatalog.PackChangedAfterSigning, error.Error);
+    }
+
     [Fact]
     public void A_file_swapped_after_signing_is_refused_and_named()
     {
