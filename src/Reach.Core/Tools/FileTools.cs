@@ -1,9 +1,8 @@
-using Reach.Core.Errors;
 using Reach.Core.Hashing;
 
 namespace Reach.Core.Tools;
 
-/// <summary><c>fs.read</c>: reads a UTF-8 text file inside the workspace (at most 16 MiB).</summary>
+/// <summary><c>fs.read</c>: reads a UTF-8 text file inside the workspace (at most 16 MiB; a regular file with no other hard link).</summary>
 public sealed class FsReadTool : ITool
 {
     private const long MaxBytes = 16 * 1024 * 1024;
@@ -22,27 +21,7 @@ public sealed class FsReadTool : ITool
     {
         ArgumentNullException.ThrowIfNull(context);
         var relative = ToolInput.RequiredString(input, Name, "path");
-        var path = ToolInput.Workspace(context).Resolve(relative);
-        if (!File.Exists(path))
-        {
-            throw new ToolException(ErrorCatalog.WorkspaceFileNotFound, $"fs.read: '{relative}' does not exist in the workspace.");
-        }
-
-        byte[] bytes;
-        try
-        {
-            if (new FileInfo(path).Length > MaxBytes)
-            {
-                throw new ToolException(ErrorCatalog.ToolFailed, $"fs.read: '{relative}' is larger than {MaxBytes} bytes.");
-            }
-
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (IOException ex)
-        {
-            throw new ToolException(ErrorCatalog.ToolFailed, $"fs.read: '{relative}' could not be read: {ex.Message}", ex);
-        }
-
+        var bytes = ToolInput.Workspace(context).ReadFile(Name, relative, MaxBytes);
         var content = Encoding.UTF8.GetString(bytes);
         var digest = Sha256Digest.Compute(bytes).ToString();
         return ToolInput.Output(w =>
@@ -57,7 +36,7 @@ public sealed class FsReadTool : ITool
     }
 }
 
-/// <summary><c>fs.write</c>: writes UTF-8 text to a file inside the workspace, atomically (temporary file, then rename).</summary>
+/// <summary><c>fs.write</c>: writes UTF-8 text to a file inside the workspace, atomically (a new temporary file, then rename).</summary>
 public sealed class FsWriteTool : ITool
 {
     /// <inheritdoc/>
@@ -75,24 +54,8 @@ public sealed class FsWriteTool : ITool
         ArgumentNullException.ThrowIfNull(context);
         var relative = ToolInput.RequiredString(input, Name, "path");
         var content = ToolInput.RequiredString(input, Name, "content");
-        var path = ToolInput.Workspace(context).Resolve(relative);
         var bytes = Encoding.UTF8.GetBytes(content);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            ToolInput.Workspace(context).Resolve(relative);
-            var temporary = path + ".reach-tmp";
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (IOException ex)
-        {
-            throw new ToolException(ErrorCatalog.ToolFailed, $"fs.write: '{relative}' could not be written: {ex.Message}", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new ToolException(ErrorCatalog.ToolFailed, $"fs.write: '{relative}' could not be written: {ex.Message}", ex);
-        }
+        ToolInput.Workspace(context).WriteFile(Name, relative, bytes);
 
         var digest = Sha256Digest.Compute(bytes).ToString();
         return ToolInput.Output(w =>

@@ -3,7 +3,7 @@ using Reach.Core.Errors;
 namespace Reach.Core.Tools;
 
 /// <summary>
-/// <c>http.get</c>: fetches a URL whose host is on the tool's <c>allow_hosts</c>; no redirects are followed (a redirect
+/// <c>http.get</c>: fetches a URL whose host and port are on the tool's <c>allow_hosts</c>; no redirects are followed (a redirect
 /// could leave the allow-list), the body is capped at 1 MiB and the call times out.
 /// </summary>
 public sealed class HttpGetTool : ITool
@@ -34,15 +34,9 @@ public sealed class HttpGetTool : ITool
             throw new ToolException(ErrorCatalog.ToolInputInvalid, $"http.get: '{url}' is not an http or https URL.");
         }
 
-        var allowed = false;
-        foreach (var host in context.Declaration?.AllowHosts ?? [])
+        if (!HostAllowList.Allows(context.Declaration?.AllowHosts ?? [], uri))
         {
-            allowed |= string.Equals(host, uri.Host, StringComparison.OrdinalIgnoreCase);
-        }
-
-        if (!allowed)
-        {
-            throw new ToolException(ErrorCatalog.HostNotAllowed, $"http.get: the host '{uri.Host}' is not on the tool's allow_hosts.");
+            throw new ToolException(ErrorCatalog.HostNotAllowed, string.Create(CultureInfo.InvariantCulture, $"http.get: '{uri.Host}:{uri.Port}' is not on the tool's allow_hosts (a bare host allows only the scheme's default port)."));
         }
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);

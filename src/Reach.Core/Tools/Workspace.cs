@@ -4,9 +4,10 @@ namespace Reach.Core.Tools;
 
 /// <summary>
 /// The directory a run's file and process tools are confined to. A path is resolved against it and refused when it
-/// is absolute, climbs out with <c>..</c>, or passes through a symbolic link at any depth.
+/// is absolute, climbs out with <c>..</c>, or passes through a symbolic link at any depth; files are then read and
+/// written by handle (Workspace.Files.cs), so a link planted between the check and the use cannot lead out.
 /// </summary>
-public sealed class Workspace
+public sealed partial class Workspace
 {
     /// <summary>Creates (if needed) and confines to <paramref name="root"/>.</summary>
     public Workspace(string root)

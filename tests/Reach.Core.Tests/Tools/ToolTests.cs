@@ -132,6 +132,82 @@ public sealed class ToolTests : IDisposable
     }
 
     [Fact]
+    public void Fs_write_does_not_follow_a_link_planted_at_the_old_temporary_path()
+    {
+        var victim = Path.Combine(_outside, "victim.txt");
+        File.WriteAllText(victim, "outside the workspace");
+        File.CreateSymbolicLink(Path.Combine(_workspace.Root, "note.txt.reach-tmp"), victim);
+
+        Execute(new FsWriteTool(), """{ "path": "note.txt", "content": "inside" }""", Declared("fs.write", "fs:write"));
+
+        Assert.Equal("outside the workspace", File.ReadAllText(victim));
+        var note = new FileInfo(Path.Combine(_workspace.Root, "note.txt"));
+        Assert.Null(note.LinkTarget);
+        Assert.Equal("inside", File.ReadAllText(note.FullName));
+    }
+
+    [Fact]
+    public void Fs_write_leaves_no_temporary_file_behind()
+    {
+        Execute(new FsWriteTool(), """{ "path": "a/note.txt", "content": "one" }""", Declared("fs.write", "fs:write"));
+        Execute(new FsWriteTool(), """{ "path": "a/note.txt", "content": "two" }""", Declared("fs.write", "fs:write"));
+        Directory.CreateDirectory(Path.Combine(_workspace.Root, "a", "taken"));
+
+        var failed = Assert.Throws<ToolException>(() => Execute(new FsWriteTool(), """{ "path": "a/taken", "content": "x" }""", Declared("fs.write", "fs:write")));
+
+        Assert.Equal(ErrorCatalog.ToolFailed, failed.Error);
+        Assert.Equal(["note.txt", "taken"], Directory.GetFileSystemEntries(Path.Combine(_workspace.Root, "a")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("two", File.ReadAllText(Path.Combine(_workspace.Root, "a", "note.txt")));
+    }
+
+    [Fact]
+    public void File_tool_errors_name_the_workspace_relative_path_and_never_the_server_path()
+    {
+        Directory.CreateDirectory(Path.Combine(_workspace.Root, "dir"));
+        File.WriteAllText(Path.Combine(_workspace.Root, "file.txt"), "x");
+
+        var errors = new[]
+        {
+            Assert.Throws<ToolException>(() => Execute(new FsWriteTool(), """{ "path": "dir", "content": "x" }""", Declared("fs.write", "fs:write"))),
+            Assert.Throws<ToolException>(() => Execute(new FsWriteTool(), """{ "path": "file.txt/under.txt", "content": "x" }""", Declared("fs.write", "fs:write"))),
+            Assert.Throws<ToolException>(() => Execute(new FsReadTool(), """{ "path": "dir" }""", Declared("fs.read", "fs:read"))),
+            Assert.Throws<ToolException>(() => Execute(new FsReadTool(), """{ "path": "file.txt/under.txt" }""", Declared("fs.read", "fs:read"))),
+            Assert.Throws<ToolException>(() => Execute(new FsReadTool(), """{ "path": "missing.txt" }""", Declared("fs.read", "fs:read"))),
+        };
+
+        Assert.All(errors, error =>
+        {
+            Assert.DoesNotContain(_temp, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(_workspace.Root, error.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Fs_read_refuses_a_hard_link_to_a_file_outside()
+    {
+        var secret = Path.Combine(_outside, "secret.txt");
+        var link = Path.Combine(_workspace.Root, "hard.txt");
+        Assert.Equal(0, HardLink.Create(secret, link));
+
+        var read = Assert.Throws<ToolException>(() => Execute(new FsReadTool(), """{ "path": "hard.txt" }""", Declared("fs.read", "fs:read")));
+
+        Assert.Equal(ErrorCatalog.PathEscapesWorkspace, read.Error);
+        Assert.Contains("hard link", read.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fs_write_replaces_a_hard_link_instead_of_writing_through_it()
+    {
+        var secret = Path.Combine(_outside, "secret.txt");
+        Assert.Equal(0, HardLink.Create(secret, Path.Combine(_workspace.Root, "hard.txt")));
+
+        Execute(new FsWriteTool(), """{ "path": "hard.txt", "content": "inside" }""", Declared("fs.write", "fs:write"));
+
+        Assert.Equal("outside the workspace", File.ReadAllText(secret));
+        Assert.Equal("inside", File.ReadAllText(Path.Combine(_workspace.Root, "hard.txt")));
+    }
+
+    [Fact]
     public void File_tools_without_a_workspace_fail()
     {
         var ex = Assert.Throws<ToolException>(() => new FsReadTool().Execute(Json("""{ "path": "a.txt" }"""), new ToolContext(null, Declared("fs.read", "fs:read"))));
@@ -259,7 +335,7 @@ public sealed class ToolTests : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var server = ServeOnce(listener, "200 OK", "text/plain; charset=utf-8", "hello from loopback");
-        var declaration = new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = ["127.0.0.1"] };
+        var declaration = new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = [$"127.0.0.1:{port}"] };
 
         var output = await Task.Run(() => Execute(new HttpGetTool(), $$"""{ "url": "http://127.0.0.1:{{port}}/greeting", "timeout_ms": 10000 }""", declaration));
 
@@ -277,13 +353,54 @@ public sealed class ToolTests : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var server = ServeOnce(listener, "302 Found", "text/plain", "moved", "Location: http://example.org/\r\n");
-        var declaration = new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = ["127.0.0.1"] };
+        var declaration = new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = [$"127.0.0.1:{port}"] };
 
         var output = await Task.Run(() => Execute(new HttpGetTool(), $$"""{ "url": "http://127.0.0.1:{{port}}/", "timeout_ms": 10000 }""", declaration));
 
         Assert.Equal(302, output.GetProperty("status").GetInt32());
         Assert.Equal("moved", output.GetProperty("body").GetString());
         await server;
+    }
+
+    [Fact]
+    public void Http_get_refuses_a_port_the_allow_list_does_not_name_and_sends_nothing()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var other = port == 65535 ? port - 1 : port + 1;
+        var url = $$"""{ "url": "http://127.0.0.1:{{port}}/", "timeout_ms": 2000 }""";
+
+        var bare = Assert.Throws<ToolException>(() => Execute(new HttpGetTool(), url, new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = ["127.0.0.1"] }));
+        var otherPort = Assert.Throws<ToolException>(() => Execute(new HttpGetTool(), url, new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = [$"127.0.0.1:{other}"] }));
+
+        Assert.Equal(ErrorCatalog.HostNotAllowed, bare.Error);
+        Assert.Equal(ErrorCatalog.HostNotAllowed, otherPort.Error);
+        Assert.Contains($"127.0.0.1:{port}", bare.Message, StringComparison.Ordinal);
+        Assert.False(listener.Pending());
+    }
+
+    [Theory]
+    [InlineData("example.com", "http://example.com/", true)]
+    [InlineData("example.com", "https://example.com/", true)]
+    [InlineData("example.com", "http://example.com:80/", true)]
+    [InlineData("EXAMPLE.com", "https://example.COM:443/x", true)]
+    [InlineData("example.com", "http://example.com:8080/", false)]
+    [InlineData("example.com", "https://example.com:80/", false)]
+    [InlineData("example.com:8080", "http://example.com:8080/", true)]
+    [InlineData("example.com:8080", "http://example.com/", false)]
+    [InlineData("example.com:443", "https://example.com/", true)]
+    [InlineData("example.com:443", "http://example.com/", false)]
+    [InlineData("[::1]:8080", "http://[::1]:8080/", true)]
+    [InlineData("[::1]", "http://[::1]/", true)]
+    [InlineData("[::1]", "http://[::1]:8080/", false)]
+    [InlineData("example.com:", "http://example.com/", false)]
+    [InlineData("example.com:http", "http://example.com/", false)]
+    [InlineData("example.com:99999", "http://example.com:9999/", false)]
+    [InlineData("other.example.com", "http://example.com/", false)]
+    public void An_allow_hosts_entry_names_a_host_and_a_port_the_scheme_default_when_none_is_given(string entry, string url, bool allowed)
+    {
+        Assert.Equal(allowed, HostAllowList.Allows([entry], new Uri(url)));
     }
 
     [Fact]
@@ -296,7 +413,7 @@ public sealed class ToolTests : IDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        var declaration = new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = ["127.0.0.1"] };
+        var declaration = new ToolDeclaration { Name = "http.get", Permissions = ["net:http"], AllowHosts = [$"127.0.0.1:{port}"] };
 
         var ex = Assert.Throws<ToolException>(() => Execute(new HttpGetTool(), $$"""{ "url": "http://127.0.0.1:{{port}}/", "timeout_ms": 10000 }""", declaration));
 
