@@ -59,6 +59,13 @@ public static class ArchiveReader
                 }
 
                 CheckNoClash(path, entry.EntryType == TarEntryType.Directory, seen, directories);
+
+                // Directories a file's path implies are created too: they count as well, or deep paths multiply inodes.
+                if (seen.Count + directories.Count + (entry.EntryType == TarEntryType.Directory ? 0 : 1) > limits.MaxEntries)
+                {
+                    throw new ReachException(ErrorCatalog.ArchiveTooLarge, $"The archive's files and directories, counting each directory a path implies, are more than {limits.MaxEntries}.");
+                }
+
                 if (entry.EntryType == TarEntryType.Directory)
                 {
                     if (destination is not null)

@@ -39,6 +39,7 @@ public sealed class ToolTests : IDisposable
         Assert.Equal("héllo\n", read.GetProperty("content").GetString());
         Assert.Equal(written.GetProperty("sha256").GetString(), read.GetProperty("sha256").GetString());
         Assert.False(File.Exists(Path.Combine(_workspace.Root, "a", "b", "note.txt.reach-tmp")));
+        Assert.Equal(["note.txt"], Directory.GetFileSystemEntries(Path.Combine(_workspace.Root, "a", "b")).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -193,6 +194,22 @@ public sealed class ToolTests : IDisposable
 
         Assert.Equal(ErrorCatalog.PathEscapesWorkspace, read.Error);
         Assert.Contains("hard link", read.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fs_read_refuses_a_fifo_instead_of_waiting_on_it()
+    {
+        using (var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [Path.Combine(_workspace.Root, "pipe")]))!)
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // A read that blocks on the FIFO never returns: WaitAsync turns that into a TimeoutException.
+        var read = await Task.Run(() => Assert.Throws<ToolException>(() => Execute(new FsReadTool(), """{ "path": "pipe" }""", Declared("fs.read", "fs:read"))), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(ErrorCatalog.ToolFailed, read.Error);
     }
 
     [Fact]

@@ -217,6 +217,17 @@ public sealed class PackInstallerTests
         AssertRefused(f, ErrorCatalog.ArchiveTooLarge, new ArchiveLimits { MaxEntries = 50 });
     }
 
+    [Fact]
+    public void Directories_a_deep_path_implies_count_against_the_entry_limit_and_nothing_is_written()
+    {
+        using var f = new InstallFixture();
+        var entry = f.Publish();
+        var deep = Enumerable.Range(0, 10).Select(i => Entry($"d{i}/a/b/c/d/e/f.txt", TarEntryType.RegularFile));
+        f.ReplaceArchive(entry, f.ArchiveWith(entry, deep));
+
+        AssertRefused(f, ErrorCatalog.ArchiveTooLarge, new ArchiveLimits { MaxEntries = 50 });
+    }
+
     [Theory]
     [InlineData("data/x", TarEntryType.Directory, "data/x", TarEntryType.RegularFile)]
     [InlineData("data/x", TarEntryType.RegularFile, "data/x", TarEntryType.Directory)]
