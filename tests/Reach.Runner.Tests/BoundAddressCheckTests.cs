@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Reach.Core.Errors;
 
 namespace Reach.Runner.Tests;
@@ -26,6 +27,17 @@ public class BoundAddressCheckTests
     {
         await new BoundAddressCheck(new BoundServer("http://127.0.0.1:8787", "http://[::1]:8787", "http://localhost:8788"), requireToken: false).StartedAsync(TestContext.Current.CancellationToken);
         await new BoundAddressCheck(new BoundServer("http://0.0.0.0:8787"), requireToken: true).StartedAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task The_runner_checks_its_bound_addresses_when_it_starts()
+    {
+        using var home = new TempDirectory();
+        await using var app = RunnerHost.Build(new RunnerOptions { Home = home.Path, Urls = "http://127.0.0.1:0" });
+
+        var checks = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<BoundAddressCheck>();
+
+        Assert.Single(checks);
     }
 
     private sealed class BoundServer : IServer
