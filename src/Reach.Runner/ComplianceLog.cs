@@ -6,7 +6,7 @@ using Reach.Core.Transcripts;
 namespace Reach.Runner;
 
 /// <summary>
-/// The compliance log (<c>enable_compliance_logs</c>): every mutating API call (tenant, caller, action, target, status)
+/// The compliance log (<c>enable_compliance_logs</c>): every mutating request (tenant, caller, action, target, status)
 /// as one event of a transcript in Reach's own format, so <c>reach verify</c> and <c>tools/verify_transcript.py</c>
 /// check it exactly as they check a run. One file per runner start under <c>REACH_HOME/audit/</c>, sealed at shutdown;
 /// append-only (each line is written and flushed once, never rewritten).
@@ -87,13 +87,16 @@ internal sealed class ComplianceLog : IDisposable
         }
     }
 
-    /// <summary>The middleware: audits every POST, PUT, PATCH and DELETE under <c>/v1</c> once it is answered.</summary>
+    /// <summary>
+    /// The middleware: audits every request but GET, HEAD, OPTIONS and TRACE once it is answered, whatever its path:
+    /// matched or not, refused or not. It names the route the router chose, so every spelling of a path is one action.
+    /// </summary>
     public async Task Middleware(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var request = context.Request;
-        var audited = request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method);
+        var audited = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method) && !HttpMethods.IsTrace(request.Method);
         try
         {
             await next(context).ConfigureAwait(false);

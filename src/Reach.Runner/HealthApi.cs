@@ -5,12 +5,12 @@ using Reach.Runner.Storage;
 
 namespace Reach.Runner;
 
-/// <summary><c>/healthz</c>, <c>/readyz</c> and <c>/v1/version</c>.</summary>
+/// <summary><c>/healthz</c> and <c>/readyz</c> (public: an orchestrator probes them without a token) and <c>/v1/version</c>.</summary>
 internal static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("health");
+        routes.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("health").AllowAnonymous();
         routes.MapGet("/readyz", async (RunnerOptions options, SessionRegistry sessions, HttpContext context) =>
         {
             if (!Directory.Exists(options.Home) && !TryCreate(options.Home))
@@ -21,7 +21,7 @@ internal static class HealthApi
             return await Reachable(sessions.Store, context.RequestAborted).ConfigureAwait(false)
                 ? Results.Json(new { status = "ready" })
                 : Results.Json(new { status = "not ready", reason = "the store cannot be reached", code = ErrorCatalog.RunnerStoreUnavailable.Code }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).WithName("ready").WithTags("health");
+        }).WithName("ready").WithTags("health").AllowAnonymous();
         routes.MapGroup("/v1").MapGet("/version", () => Results.Json(new
         {
             version = typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",

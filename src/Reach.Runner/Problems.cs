@@ -54,7 +54,7 @@ internal static class Problems
             return StatusCodes.Status413PayloadTooLarge;
         }
 
-        if (error == ErrorCatalog.RunnerRateLimited)
+        if (error == ErrorCatalog.RunnerRateLimited || error == ErrorCatalog.RunnerAuthFailuresLimited)
         {
             return StatusCodes.Status429TooManyRequests;
         }

@@ -29,7 +29,12 @@ internal static class RunnerHost
         var requireToken = options.RequireToken || config.RequireToken.Value;
         var urls = CheckBind(options.Urls, requireToken);
         var sso = config.IsEnabled(FeatureFlag.Sso) ? Sso.Load(options.Home) : null;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
+
+        // Reach decides its own bindings and settings: no appsettings.json from the current directory, no Kestrel__*,
+        // ASPNETCORE_* or DOTNET_* variables (any of which could add an endpoint on every interface without tokens).
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.MaxRequestBytes.Value);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
@@ -51,7 +56,7 @@ internal static class RunnerHost
         var signal = new CommitSignal();
         var runs = new RunRegistry(sessions, signal, options.Clock);
         var metrics = new RunnerMetrics(sessions, runs);
-        var authenticator = new TokenAuthenticator(store, requireToken, sso, options.Clock);
+        var authenticator = new TokenAuthenticator(store, requireToken, sso, options.Clock, config.AuthFailuresPerMinute.Value);
         var compliance = config.IsEnabled(FeatureFlag.ComplianceLogs) ? new ComplianceLog(options.Home, options.Clock) : null;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(config);
@@ -59,12 +64,17 @@ internal static class RunnerHost
         builder.Services.AddSingleton(signal);
         builder.Services.AddSingleton(runs);
         builder.Services.AddSingleton(metrics);
+        builder.Services.AddHostedService(services => new BoundAddressCheck(services.GetRequiredService<IServer>(), requireToken));
         if (config.RateLimitPerSecond.Value > 0)
         {
             builder.Services.AddRateLimiter(o => ConfigureRateLimit(o, config.RateLimitPerSecond.Value));
         }
 
         var app = builder.Build();
+
+        // Routing first: authentication, audit and metrics decide by the endpoint the router chose (or its absence),
+        // never by how the path was spelled.
+        app.UseRouting();
         if (compliance is not null)
         {
             app.Use(compliance.Middleware);
@@ -78,6 +88,8 @@ internal static class RunnerHost
             app.UseRateLimiter();
         }
 
+        // Default closed: every endpoint below needs a token when tokens are required, unless it is marked AllowAnonymous
+        // (health, readiness and the API description are).
         app.MapHealthApi();
         app.MapSessionsApi();
         app.MapRunsApi();

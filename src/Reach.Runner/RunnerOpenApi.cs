@@ -20,7 +20,8 @@ internal static class RunnerOpenApi
 
     public static void Map(WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("Reach runner API").WithOpenApiRoutePattern(DocumentPath));
+        // Public: the document is the one checked into the repository, and the browser that shows /docs fetches it without a token.
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Reach runner API").WithOpenApiRoutePattern(DocumentPath)).AllowAnonymous();
     }
 }

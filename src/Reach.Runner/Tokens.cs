@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authorization;
 using Reach.Core.Errors;
 using Reach.Core.Hashing;
 using Reach.Runner.Storage;
@@ -40,9 +42,11 @@ internal static class Tokens
 }
 
 /// <summary>
-/// Authenticates each <c>/v1</c> request: a Reach token (or, with <c>enable_sso</c>, an OpenID Connect bearer token)
-/// fixes the request's tenant; a request naming another tenant is refused. Without a token a request passes only when
-/// tokens are not required.
+/// Authenticates every request except those to an endpoint marked <see cref="Microsoft.AspNetCore.Authorization.IAllowAnonymous"/>
+/// (health, readiness, the API description): a Reach token (or, with <c>enable_sso</c>, an OpenID Connect bearer
+/// token) fixes the request's tenant; a request naming another tenant is refused. Without a token a request passes
+/// only when tokens are not required and it arrived on a loopback address. The decision is made on the endpoint the
+/// router chose, never on the path's spelling: unmatched paths (404) and wrong methods (405) are authenticated too.
 /// </summary>
 internal sealed class TokenAuthenticator
 {
@@ -53,38 +57,66 @@ internal sealed class TokenAuthenticator
     private readonly bool _required;
     private readonly Sso? _sso;
     private readonly TimeProvider _clock;
+    private readonly FailedAuthentications _failures;
     private readonly ConcurrentDictionary<string, (StoredToken? Token, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
-    public TokenAuthenticator(IRunnerStore store, bool required, Sso? sso, TimeProvider clock)
+    public TokenAuthenticator(IRunnerStore store, bool required, Sso? sso, TimeProvider clock, int failuresPerMinute)
     {
         _store = store;
         _required = required;
         _sso = sso;
         _clock = clock;
+        _failures = new FailedAuthentications(failuresPerMinute, clock);
     }
 
     /// <summary>Whether a token is required on every request.</summary>
     public bool Required => _required;
 
+    /// <summary>The middleware; it runs after routing, so the endpoint (or its absence) is known.</summary>
     public async Task Middleware(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
             await next(context).ConfigureAwait(false);
             return;
         }
 
+        // A locked-out address is not even looked up, so it learns nothing from a right guess either.
+        var address = context.Connection.RemoteIpAddress;
+        if (_failures.LockedFor(address) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await Problems.For(ErrorCatalog.RunnerAuthFailuresLimited, $"Too many failed authentications from this address; retry after {seconds} s.").ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await AuthenticateAsync(context).ConfigureAwait(false);
+        }
+        catch (ReachException ex) when (ex.Error == ErrorCatalog.RunnerUnauthorized)
+        {
+            _failures.Record(address);
+            throw;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private async Task AuthenticateAsync(HttpContext context)
+    {
         var header = context.Request.Headers.Authorization.ToString();
         if (header.Length == 0)
         {
-            if (_required)
+            // A runner that other machines reach needs tokens, however its addresses were configured.
+            if (_required || !Loopback(context.Connection.LocalIpAddress))
             {
                 throw new ReachException(ErrorCatalog.RunnerUnauthorized, "This runner requires a token: send Authorization: Bearer <token>.");
             }
 
-            await next(context).ConfigureAwait(false);
             return;
         }
 
@@ -126,8 +158,10 @@ internal sealed class TokenAuthenticator
         context.Items[Tenants.ItemKey] = tenant;
         context.Items[Tenants.CallerKey] = who;
         context.Items[Tenants.CredentialKey] = credential;
-        await next(context).ConfigureAwait(false);
     }
+
+    private static bool Loopback(System.Net.IPAddress? address) =>
+        address is not null && System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     private async Task<StoredToken?> LookUpAsync(string secret, CancellationToken cancellationToken)
     {

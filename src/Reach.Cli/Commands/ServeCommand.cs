@@ -14,7 +14,7 @@ internal static class ServeCommand
     public static Command Create(CliEnvironment environment)
     {
         var urls = new Option<string>("--urls") { Description = "The address to bind; a non-loopback address needs --require-token", DefaultValueFactory = _ => RunnerOptions.DefaultUrls };
-        var requireToken = new Option<bool>("--require-token") { Description = "Refuse every /v1 request without a valid token (reach token create); required to bind a non-loopback address" };
+        var requireToken = new Option<bool>("--require-token") { Description = "Refuse every request but /healthz, /readyz and the API description without a valid token (reach token create); required to bind a non-loopback address" };
         var database = new Option<string?>("--database") { Description = "A PostgreSQL database to keep sessions in: a postgres://user:password@host:port/db URL or an Npgsql connection string (default: REACH_DATABASE_URL, else SQLite in REACH_HOME/reach.db)" };
         var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --urls http://127.0.0.1:9000\n  reach serve --database postgres://reach:secret@127.0.0.1:5432/reach\n  reach serve --urls http://0.0.0.0:8787 --require-token")
         {

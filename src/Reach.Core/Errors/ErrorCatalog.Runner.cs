@@ -59,4 +59,7 @@ public static partial class ErrorCatalog
 
     /// <summary>No endpoint has that method and path.</summary>
     public static readonly ErrorCode RunnerNoSuchEndpoint = Define("REACH-4021", ErrorKind.Input, "No such endpoint", "Check the method and path against GET /openapi/v1.json or /docs.");
+
+    /// <summary>A client address failed to authenticate too often in the last minute.</summary>
+    public static readonly ErrorCode RunnerAuthFailuresLimited = Define("REACH-4022", ErrorKind.Input, "Too many failed authentications from this address", "Wait the seconds the Retry-After header gives, then send a valid token; raise auth_failures_per_minute in config.json if many clients share one address.");
 }

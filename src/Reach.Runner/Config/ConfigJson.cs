@@ -18,6 +18,7 @@ internal static class ConfigJson
         Setting(w, ReachConfig.RequireTokenKey, config.RequireToken.Source, null, v => v.WriteBooleanValue(config.RequireToken.Value));
         Setting(w, ReachConfig.MaxRequestBytesKey, config.MaxRequestBytes.Source, null, v => v.WriteNumberValue(config.MaxRequestBytes.Value));
         Setting(w, ReachConfig.RateLimitKey, config.RateLimitPerSecond.Source, null, v => v.WriteNumberValue(config.RateLimitPerSecond.Value));
+        Setting(w, ReachConfig.AuthFailuresKey, config.AuthFailuresPerMinute.Source, null, v => v.WriteNumberValue(config.AuthFailuresPerMinute.Value));
         Setting(w, ReachConfig.SpawnMaxDepthKey, config.SpawnMaxDepth.Source, null, v => v.WriteNumberValue(config.SpawnMaxDepth.Value));
         Setting(w, ReachConfig.SpawnMaxChildrenKey, config.SpawnMaxChildren.Source, null, v => v.WriteNumberValue(config.SpawnMaxChildren.Value));
         w.WriteEndObject();

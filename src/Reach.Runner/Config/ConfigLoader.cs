@@ -130,6 +130,9 @@ internal static class ConfigLoader
                     case ReachConfig.RateLimitKey:
                         config = config with { RateLimitPerSecond = new(Count(member.Value, where, 0), ConfigSource.File) };
                         break;
+                    case ReachConfig.AuthFailuresKey:
+                        config = config with { AuthFailuresPerMinute = new(Count(member.Value, where, 0), ConfigSource.File) };
+                        break;
                     case ReachConfig.RequireTokenKey:
                         config = config with { RequireToken = new(Boolean(member.Value, where), ConfigSource.File) };
                         break;

@@ -18,6 +18,7 @@ internal sealed record ReachConfig
     public const string MaxRequestBytesKey = "max_request_bytes";
     public const string RateLimitKey = "rate_limit_per_second";
     public const string RequireTokenKey = "require_token";
+    public const string AuthFailuresKey = "auth_failures_per_minute";
     public const string PolicyModeVariable = "REACH_POLICY_MODE";
     public const string RequireSignedVariable = "REACH_REQUIRE_SIGNED";
     public const string FsyncIntervalVariable = "REACH_FSYNC_INTERVAL_MS";
@@ -49,6 +50,9 @@ internal sealed record ReachConfig
 
     /// <summary>Requests per second each token (or, without one, each client address) may send; 0 turns the limit off.</summary>
     public ConfigValue<int> RateLimitPerSecond { get; init; } = new(10_000, ConfigSource.Default);
+
+    /// <summary>Failed authentications one client address may make in a minute before it is refused (429) for the rest of it; 0 turns the limit off.</summary>
+    public ConfigValue<int> AuthFailuresPerMinute { get; init; } = new(30, ConfigSource.Default);
 
     /// <summary>Whether every request needs a token, even on a loopback bind.</summary>
     public ConfigValue<bool> RequireToken { get; init; } = new(false, ConfigSource.Default);
