@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Reach.Mcp.Tests;
@@ -52,6 +53,57 @@ public sealed partial class HttpGatewayTests
         var result = harness.Reach("mcp", "serve", "fs", "--listen", "0.0.0.0:8788");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("REACH-6040", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_listens_only_where_it_was_told_despite_appsettings_json_and_Kestrel_variables()
+    {
+        using var harness = new McpHarness();
+        harness.AddAndPin("fs", "--", "node", McpHarness.FilesystemServer, harness.Data);
+        var ambient = FreePort();
+        var fromFile = FreePort();
+        var cwd = Directory.CreateTempSubdirectory("reach-mcp-cwd-").FullName;
+        File.WriteAllText(Path.Combine(cwd, "appsettings.json"), "{\"Kestrel\":{\"Endpoints\":{\"Everywhere\":{\"Url\":\"http://0.0.0.0:" + fromFile.ToString(CultureInfo.InvariantCulture) + "\"}}}}");
+        var start = harness.StartInfoWith("dotnet", [McpHarness.ReachDll, "mcp", "serve", "fs", "--listen", "127.0.0.1:0"],
+            ("Kestrel__Endpoints__Ambient__Url", $"http://0.0.0.0:{ambient}"), ("ASPNETCORE_ENVIRONMENT", "Development"));
+        start.WorkingDirectory = cwd;
+        using var serve = Process.Start(start)!;
+        try
+        {
+            var line = serve.StandardOutput.ReadLine() ?? throw new InvalidOperationException("reach mcp serve printed nothing: " + serve.StandardError.ReadToEnd());
+            Assert.StartsWith("http://127.0.0.1:", UrlPattern().Match(line).Value, StringComparison.Ordinal);
+
+            // An endpoint on 0.0.0.0 would answer on loopback too: neither ambient port may accept a connection.
+            Assert.False(Accepts(ambient), $"reach mcp serve listened on the Kestrel__Endpoints__ port {ambient}");
+            Assert.False(Accepts(fromFile), $"reach mcp serve listened on appsettings.json's port {fromFile}");
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            serve.WaitForExit(10_000);
+            Directory.Delete(cwd, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Accepts(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            client.Connect(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     private static JsonNode WaitForIndex(McpHarness harness)

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -45,7 +47,12 @@ public static class McpHttpGateway
     {
         ArgumentNullException.ThrowIfNull(listen);
         var sessions = new ConcurrentDictionary<string, ServerSideTransport>(StringComparer.Ordinal);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
+
+        // The gateway decides where it listens: no appsettings.json from the current directory and no Kestrel__*,
+        // ASPNETCORE_* or DOTNET_* variables, any of which could add an endpoint on every interface.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));
         builder.Services.AddMcpServer(options =>
