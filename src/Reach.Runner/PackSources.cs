@@ -14,7 +14,8 @@ namespace Reach.Runner;
 /// <summary>
 /// Where the runner finds the packs and policy bundles a client names. A client never gives a server path: a pack is
 /// a NAME or NAME@VERSION installed for its tenant (<c>POST /v1/packs/install</c>), installed by the operator
-/// (<c>reach pack install</c>, REACH_HOME/packs) or found as NAME/ in a configured pack directory; a policy is a NAME
+/// (<c>reach pack install</c>, REACH_HOME/packs) or found in a configured pack directory (the directory itself, or a
+/// folder in it, whose manifest has that name); a policy is a NAME
 /// found as NAME/policy.json or NAME.json in a configured policy directory, or the bundle itself, inline. Each tenant's
 /// installs, inline packs and workspaces live under its own root, REACH_HOME/tenants/&lt;tenant&gt;/.
 /// </summary>
@@ -90,15 +91,63 @@ internal sealed class PackSources
 
         foreach (var directory in PackDirectories)
         {
-            var candidate = Path.Combine(directory, name);
-            if (File.Exists(Path.Combine(candidate, Core.Packs.PackLoader.ManifestFile))
-                && (version is null || Reach.Packs.Signing.PackIdentity.Read(candidate).Version == version))
+            if (FindIn(directory, name, version) is { } found)
             {
-                return Checked(candidate, spec);
+                return Checked(found, spec);
             }
         }
 
         throw new ReachException(ErrorCatalog.PackNotFound, $"No pack '{spec}' is installed for this tenant or found in the runner's pack directories.");
+    }
+
+    // In a pack directory D: D itself when it is the pack, D/NAME, or any D/*/ whose manifest names it (a pack's name
+    // is its manifest's, whatever its folder is called).
+    private static string? FindIn(string directory, string name, string? version)
+    {
+        if (Matches(directory, name, version))
+        {
+            return directory;
+        }
+
+        var named = Path.Combine(directory, name);
+        if (Matches(named, name, version))
+        {
+            return named;
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        foreach (var candidate in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
+        {
+            if (Matches(candidate, name, version))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Matches(string directory, string name, string? version)
+    {
+        if (!File.Exists(Path.Combine(directory, Core.Packs.PackLoader.ManifestFile)))
+        {
+            return false;
+        }
+
+        try
+        {
+            var identity = PackIdentity.Read(directory);
+            return identity.Name == name && (version is null || identity.Version == version);
+        }
+        catch (ReachException)
+        {
+            // A malformed manifest names no pack; the operator sees it with reach pack validate.
+            return false;
+        }
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ internal sealed record ReachConfig
     /// <summary>Whether every request needs a token, even on a loopback bind.</summary>
     public ConfigValue<bool> RequireToken { get; init; } = new(false, ConfigSource.Default);
 
-    /// <summary>Directories whose NAME/ subdirectories are packs runner clients may open by NAME (relative entries: from REACH_HOME).</summary>
+    /// <summary>Directories of packs (each folder in it, or the directory itself) runner clients may open by manifest NAME (relative entries: from REACH_HOME).</summary>
     public ConfigValue<IReadOnlyList<string>> PackDirectories { get; init; } = new([], ConfigSource.Default);
 
     /// <summary>Directories whose NAME/policy.json or NAME.json are bundles runner clients may name (relative entries: from REACH_HOME).</summary>
