@@ -243,6 +243,21 @@ internal sealed class PackSources
     public static string? Shown(string? reference) =>
         reference is not null && Path.IsPathRooted(reference) ? Path.GetFileName(Path.GetDirectoryName(reference)) ?? "policy" : reference;
 
+    /// <summary>
+    /// <paramref name="text"/> with the runner's own directories (pack and policy directories, REACH_HOME) named
+    /// instead of spelled out: the last guard before a message leaves the runner.
+    /// </summary>
+    public string Scrub(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var (directory, name) in PackDirectories.Select(d => (d, "<pack directory>")).Concat(PolicyDirectories.Select(d => (d, "<policy directory>"))).Append((Home, "REACH_HOME")).OrderByDescending(p => p.Item1.Length))
+        {
+            text = text.Replace(directory, name, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
     /// <summary>The operator's trust store.</summary>
     public IReadOnlyDictionary<Reach.Packs.Keys.KeyId, TrustedKey> Trusted() => new KeyStore(Path.Combine(Home, "keys")).Trusted();
 
@@ -265,7 +280,7 @@ internal sealed class PackSources
         var version = at < 0 ? null : spec[(at + 1)..];
         return IsName(name) && (version is null || IsName(version) || version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+' or '_') && version.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(version[0]))
             ? (name, version)
-            : throw NotAName("pack", spec);
+            : throw NotAName("pack");
     }
 
     /// <summary>A body member that may be a name or an object (<c>pack</c>, <c>policy</c>); null when absent or null.</summary>
@@ -276,7 +291,7 @@ internal sealed class PackSources
     {
         if (!IsName(name))
         {
-            throw NotAName(field, name);
+            throw NotAName(field);
         }
 
         foreach (var directory in PolicyDirectories)
@@ -323,8 +338,9 @@ internal sealed class PackSources
     private static bool Within(string path, string root) =>
         path.Equals(root, StringComparison.Ordinal) || path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    private static ReachException NotAName(string field, string given) =>
-        new(ErrorCatalog.RunnerPathRefused, $"The {field} '{given}' is not a name; the runner opens packs by NAME or NAME@VERSION and policies by NAME or inline, never by a path.") { Details = ApiRequests.Field(field) };
+    // The client's text is not echoed: the answer to a path is the same whatever the path, existing or not.
+    private static ReachException NotAName(string field) =>
+        new(ErrorCatalog.RunnerPathRefused, $"The {field} is not a name; the runner opens packs by NAME or NAME@VERSION and policies by NAME or inline, never by a path.") { Details = ApiRequests.Field(field) };
 
     private static ReachException NoPolicy(string name) =>
         new(ErrorCatalog.PolicyBundleNotFound, $"No policy '{name}' is found in the runner's policy directories.");
