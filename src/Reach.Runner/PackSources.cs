@@ -85,7 +85,7 @@ internal sealed class PackSources
                 && InstallLock.Read(installs).Packs.TryGetValue(name, out var installed)
                 && (version is null || installed.Version == version))
             {
-                return Checked(Path.Combine(installs, installed.Path), spec);
+                return Checked(Path.Combine(installs, installed.Path), spec, installed: true);
             }
         }
 
@@ -93,7 +93,7 @@ internal sealed class PackSources
         {
             if (FindIn(directory, name, version) is { } found)
             {
-                return Checked(found, spec);
+                return Checked(found, spec, installed: false);
             }
         }
 
@@ -323,11 +323,21 @@ internal sealed class PackSources
         }
     }
 
-    // A resolved directory must not lie in tenant data, even through a link the operator left in a pack directory.
-    private string Checked(string directory, string spec)
+    // A pack found in a pack directory must not lie in tenant data, even through a link left in that directory; an
+    // installed pack lies in its packs directory, where only the installer writes.
+    private string Checked(string directory, string spec, bool installed)
     {
-        var target = new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? directory;
-        return IsInsideTenantData(target) && !Within(Path.GetFullPath(directory), _tenants)
+        string target;
+        try
+        {
+            target = new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? directory;
+        }
+        catch (IOException)
+        {
+            target = directory;
+        }
+
+        return !installed && (IsInsideTenantData(directory) || IsInsideTenantData(target))
             ? throw new ReachException(ErrorCatalog.PackNotFound, $"No pack '{spec}' is installed for this tenant or found in the runner's pack directories.")
             : directory;
     }

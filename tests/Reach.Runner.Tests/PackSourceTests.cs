@@ -72,6 +72,20 @@ public class PackSourceTests
     }
 
     [Fact]
+    public async Task A_link_in_a_pack_directory_to_a_workspace_does_not_make_it_a_pack_source()
+    {
+        using var temp = new TempDirectory();
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
+        var id = await runner.OpenAsync("files-and-processes");
+        (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "fs.write", input = new { path = "pwned/pack.json", content = WorkspacePack } })).Expect(HttpStatusCode.OK);
+        Directory.CreateSymbolicLink(Path.Combine(temp.Path, "pwned"), Path.Combine(runner.Workspace(id), "pwned"));
+
+        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = "pwned" });
+
+        refused.ExpectProblem(HttpStatusCode.BadRequest, "REACH-2001");
+    }
+
+    [Fact]
     public async Task A_configured_pack_that_does_not_load_is_reported_without_the_servers_paths()
     {
         using var temp = new TempDirectory();
