@@ -11,7 +11,7 @@ import { startRunner } from "../sdk/ts/dist-test/test/support.js";
 const total = Number(process.argv[2] ?? 10000);
 const rounds = 10;
 const perRound = Math.ceil(total / rounds);
-const pack = "sdk/testdata/packs/agent";
+const pack = "sdk-agent";
 
 const runner = await startRunner();
 try {

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "sdk" / "python" / "tests"))
 from reach_sdk import ReachClient  # noqa: E402
 from runner_support import start_runner, stop_runner  # noqa: E402
 
-PACK = "sdk/testdata/packs/agent"
+PACK = "sdk-agent"
 
 
 def main(total: int) -> None:

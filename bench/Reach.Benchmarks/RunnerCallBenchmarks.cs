@@ -28,7 +28,7 @@ public class RunnerCallBenchmarks
         var pack = RunnerLoad.WritePack(_home);
         _store = await SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(_home), CancellationToken.None);
         var config = ConfigLoader.Load(_home, new Dictionary<string, string>()) with { RateLimitPerSecond = new(0, ConfigSource.Flag) };
-        _app = RunnerHost.Build(new RunnerOptions { Home = _home, Urls = "http://127.0.0.1:0", Store = _store, Config = config, MinimumLogLevel = LogLevel.Warning });
+        _app = RunnerHost.Build(new RunnerOptions { Home = _home, Urls = "http://127.0.0.1:0", Store = _store, Config = config, PackDirectories = [RunnerLoad.PackDirectory(_home)], MinimumLogLevel = LogLevel.Warning });
         await _app.StartAsync();
         _http = new HttpClient { BaseAddress = new Uri(RunnerHost.Addresses(_app).Single()) };
         using var opened = await _http.PostAsync(new Uri("/v1/sessions", UriKind.Relative), new StringContent("{\"pack\":" + JsonSerializer.Serialize(pack) + "}", System.Text.Encoding.UTF8, "application/json"));

@@ -38,7 +38,7 @@ internal static class RunnerLoad
 
         // The rate limit is a per-token guard against runaway clients; this harness is one client at full speed.
         var config = ConfigLoader.Load(home, new Dictionary<string, string>()) with { RateLimitPerSecond = new(0, ConfigSource.Flag) };
-        var app = RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = runnerStore, Config = config, MinimumLogLevel = LogLevel.Warning });
+        var app = RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = runnerStore, Config = config, PackDirectories = [PackDirectory(home)], MinimumLogLevel = LogLevel.Warning });
         await app.StartAsync();
         var address = new Uri(RunnerHost.Addresses(app).Single());
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = address };
@@ -103,10 +103,16 @@ internal static class RunnerLoad
         })));
     }
 
-    // A pack with one deterministic built-in and budgets far above what the run can use.
+    /// <summary>The name clients open the benchmark pack by (it is in <see cref="PackDirectory"/>).</summary>
+    internal const string PackName = "load";
+
+    /// <summary>The runner's pack directory for the benchmark: outside REACH_HOME's tenant data.</summary>
+    internal static string PackDirectory(string home) => Path.Combine(home, "bench-packs");
+
+    // A pack with one deterministic built-in and budgets far above what the run can use; returns its name.
     internal static string WritePack(string home)
     {
-        var dir = Path.Combine(home, "load-pack");
+        var dir = Path.Combine(PackDirectory(home), PackName);
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "pack.json"), """
             {
@@ -118,7 +124,7 @@ internal static class RunnerLoad
               "budgets": { "max_steps": 100000000, "max_tool_calls": 100000000, "max_duration": "24h" }
             }
             """);
-        return dir;
+        return PackName;
     }
 
     private static string? Arg(string[] args, string name)

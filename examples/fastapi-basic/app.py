@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from reach_sdk import ReachError, Session, verify_transcript
 
-PACK = str(Path(__file__).resolve().parent / "pack")
+PACK = "fastapi-notes"  # by name: the runner serves ./pack from a configured pack directory (reach serve --pack-dir)
 NAME = re.compile(r"[a-z0-9-]{1,64}")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reach_sdk import ReachClient, ReachError, verify_transcript
 
-PACK = str(Path(__file__).resolve().parent / "pack")  # a directory on the runner's machine (this one)
+PACK = "python-basic"  # by name: the runner serves ./pack from a configured pack directory (reach serve --pack-dir)
 NOTES = Path(os.environ.get("NOTES_DIR") or Path(tempfile.gettempdir()) / "reach-python-basic")
 
 

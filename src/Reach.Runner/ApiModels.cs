@@ -38,7 +38,7 @@ internal sealed record SessionBody(
         s.Status,
         new PackRef(s.PackName, s.PackVersion, s.PackDigest),
         tools,
-        s.Policy,
+        PackSources.Shown(s.Policy),
         s.ParentId,
         s.Depth,
         Time(s.Created),
@@ -63,7 +63,7 @@ internal sealed record RunBody(string RunId, string Tenant, string Status, PackR
         s.Tenant,
         s.Status == StoredSession.Open ? "running" : s.Status,
         new PackRef(s.PackName, s.PackVersion, s.PackDigest),
-        s.Policy,
+        PackSources.Shown(s.Policy),
         SessionBody.Time(s.Created),
         s.Closed is { } closed ? SessionBody.Time(closed) : null,
         s.Fingerprint,
@@ -86,7 +86,7 @@ internal sealed record DivergenceBody(string Kind, long? Seq, string? Recorded, 
 // bytes for Idempotency-Key); these records describe them in the OpenAPI document.
 
 /// <summary>Open a session.</summary>
-internal sealed record OpenSessionRequest(string Pack, JsonElement? Inputs, string? Policy, string? PolicyMode);
+internal sealed record OpenSessionRequest(string Pack, JsonElement? Inputs, JsonElement? Policy, string? PolicyMode);
 
 /// <summary>A tool's result, run by the client: output, or error.</summary>
 internal sealed record ToolResultBody(JsonElement? Output, CallError? Error);
@@ -104,13 +104,13 @@ internal sealed record BudgetBody(long? MaxSteps, long? MaxToolCalls, decimal? M
 internal sealed record SpawnBody(IReadOnlyList<string>? Tools, BudgetBody? Budget);
 
 /// <summary>Start a pack run.</summary>
-internal sealed record StartRunBody(string Pack, JsonElement? Inputs, string? Policy);
+internal sealed record StartRunBody(string Pack, JsonElement? Inputs, JsonElement? Policy);
 
 /// <summary>Install a pack from a configured registry.</summary>
 internal sealed record InstallPackBody(string Pack, string? Registry);
 
-/// <summary>Verify a pack directory's digest and signature.</summary>
-internal sealed record VerifyPackBody(string Path);
+/// <summary>Verify a named pack's digest and signature.</summary>
+internal sealed record VerifyPackBody(string Pack);
 
 /// <summary>Evaluate one call against a policy bundle.</summary>
-internal sealed record EvaluatePolicyBody(string Bundle, JsonElement Call, string? Mode);
+internal sealed record EvaluatePolicyBody(JsonElement Bundle, JsonElement Call, string? Mode);

@@ -27,8 +27,8 @@ internal static class OpenApiDescriptions
             """{"features":{"enable_sso":{"enabled":false,"source":"default"},"enable_compliance_logs":{"enabled":true,"source":"environment"},"enable_node_federation":{"enabled":false,"source":"default","note":"reserved for the multi-node work; it changes nothing yet"},"enable_unlimited_spawns":{"enabled":false,"source":"default"}}}""",
             [401, 429]),
         ["openSession"] = new(
-            "Open a session bound to a pack (its tools, permissions and budgets) and, optionally, a policy bundle",
-            """{"pack":"examples/packs/files-and-processes","inputs":{},"policy":"policies/strict-safe-mode"}""",
+            "Open a session bound to a pack named NAME or NAME@VERSION (installed for the tenant or by the operator, or in the runner's pack directories; never a path) and, optionally, a policy bundle by name or inline",
+            """{"pack":"files-and-processes","inputs":{},"policy":"strict-safe-mode"}""",
             $$"""{"session_id":"{{Session}}","tenant":"default","status":"open","pack":{"name":"files-and-processes","version":"1.0.0","digest":"{{Digest}}"},"tools":["fs.write","proc.exec","fs.read","json.get"],"depth":0,"created":"2026-11-25T10:00:00.0000000Z","events":0}""",
             [400, 401, 403, 413, 429]),
         ["listSessions"] = new(
@@ -68,8 +68,8 @@ internal static class OpenApiDescriptions
             $$"""{"session_id":"{{Session}}","events":[],"next_after":null}""",
             [400, 401, 403, 404, 429]),
         ["startRun"] = new(
-            "Start a run of a local pack with inputs; it runs in the background (202), its events stream as they are committed",
-            """{"pack":"examples/packs/hello","inputs":{"name":"Ada"}}""",
+            "Start a run of a named pack with inputs; it runs in the background (202), its events stream as they are committed",
+            """{"pack":"hello","inputs":{"name":"Ada"}}""",
             $$"""{"run_id":"{{Session}}","tenant":"default","status":"running","pack":{"name":"hello","version":"1.0.0","digest":"{{Digest}}"},"created":"2026-11-25T10:00:00.0000000Z","events":1}""",
             [400, 401, 403, 413, 429]),
         ["listRuns"] = new(
@@ -99,23 +99,23 @@ internal static class OpenApiDescriptions
             [401, 403, 404, 409, 429]),
         ["getRunTranscript"] = new("Download a run's transcript as JSON Lines", null, "", [401, 403, 404, 429]),
         ["listPacks"] = new(
-            "List the packs installed in REACH_HOME",
+            "List the packs installed for the tenant (scope tenant) and by the operator (scope runner); paths are inside the packs directory",
             null,
-            $$"""{"packs":[{"name":"hello","version":"1.0.0","digest":"{{Digest}}","key_id":"RWQ0123456789ABCDEF","registry":"local","path":"/home/ada/.reach/packs/hello/1.0.0"}]}""",
+            $$"""{"packs":[{"name":"hello","version":"1.0.0","digest":"{{Digest}}","key_id":"RWQ0123456789ABCDEF","registry":"local","path":"hello/1.0.0","scope":"tenant"}]}""",
             [401, 403, 429]),
         ["installPack"] = new(
-            "Install a pack from a configured registry; its archive, digest and signature are checked before anything is written",
+            "Install a pack from a configured registry for the request's tenant only; its archive, digest and signature are checked before anything is written",
             """{"pack":"hello@1.0.0"}""",
-            $$"""{"name":"hello","version":"1.0.0","digest":"{{Digest}}","key_id":"RWQ0123456789ABCDEF","signer":"ada","registry":"local","directory":"/home/ada/.reach/packs/hello/1.0.0","already_installed":false}""",
+            $$"""{"name":"hello","version":"1.0.0","digest":"{{Digest}}","key_id":"RWQ0123456789ABCDEF","signer":"ada","registry":"local","directory":"hello/1.0.0","already_installed":false}""",
             [400, 401, 403, 413, 422, 429]),
         ["verifyPack"] = new(
-            "Verify a pack directory offline: its digest and its signature by a trusted key",
-            """{"path":"examples/packs/hello"}""",
+            "Verify a named pack offline: its digest and its signature by a trusted key",
+            """{"pack":"hello"}""",
             $$"""{"ok":true,"name":"hello","version":"1.0.0","digest":"{{Digest}}","key_id":"RWQ0123456789ABCDEF","signer":"ada"}""",
             [400, 401, 403, 413, 422, 429]),
         ["evaluatePolicy"] = new(
             "Evaluate one call against a policy bundle (the call file format of reach policy explain)",
-            """{"bundle":"policies/strict-safe-mode","call":{"tool":"fs.write","input":{"path":"a.txt","content":"x"}}}""",
+            """{"bundle":"strict-safe-mode","call":{"tool":"fs.write","input":{"path":"a.txt","content":"x"}}}""",
             """{"allowed":false,"effect":"deny","code":"REACH-3001","reason":"forbid no-writes: writes are not allowed","rules":["no-writes"],"mode":"enforce","bundle":"sha256:1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988"}""",
             [400, 401, 403, 413, 429]),
     };

@@ -1,6 +1,5 @@
 using Reach.Core.Gates;
 using Reach.Packs.Install;
-using Reach.Packs.Keys;
 using Reach.Packs.Registry;
 using Reach.Packs.Signing;
 using Reach.Policy;
@@ -21,41 +20,54 @@ internal static class PacksApi
         var packs = routes.MapGroup("/v1/packs").WithTags("packs");
         packs.MapGet("/", List).WithName("listPacks").Produces<PackListBody>();
         packs.MapPost("/install", Install).WithName("installPack").WithMetadata(new RequestBody(typeof(InstallPackBody), "pack")).Produces<InstalledBody>();
-        packs.MapPost("/verify", Verify).WithName("verifyPack").WithMetadata(new RequestBody(typeof(VerifyPackBody), "path")).Produces<PackVerifiedBody>();
+        packs.MapPost("/verify", Verify).WithName("verifyPack").WithMetadata(new RequestBody(typeof(VerifyPackBody), "pack")).Produces<PackVerifiedBody>();
         routes.MapGroup("/v1/policies").WithTags("policies").MapPost("/evaluate", Evaluate).WithName("evaluatePolicy").WithMetadata(new RequestBody(typeof(EvaluatePolicyBody), "bundle", "call")).Produces<PolicyDecisionBody>();
         return routes;
     }
 
-    private static IResult List(RunnerOptions options)
+    // The tenant's own installs, then the operator's (a tenant's install of a name shadows the operator's for it alone);
+    // each with its path inside its packs directory, never the server's.
+    private static IResult List(HttpRequest request, SessionRegistry sessions)
     {
-        var directory = PacksDirectory(options);
-        var installed = File.Exists(Path.Combine(directory, InstallLock.FileName)) ? InstallLock.Read(directory).Packs : [];
-        return Results.Json(new PackListBody([.. installed.Select(p => new InstalledPackBody(p.Key, p.Value.Version, p.Value.Digest, p.Value.KeyId, p.Value.Registry, Path.Combine(directory, p.Value.Path)))]), RunnerHost.Json);
+        var tenant = Tenants.Of(request);
+        var listed = new List<InstalledPackBody>();
+        foreach (var (directory, scope) in new[] { (sessions.Sources.TenantPacks(tenant), "tenant"), (sessions.Sources.SharedPacks, "runner") })
+        {
+            var installed = File.Exists(Path.Combine(directory, InstallLock.FileName)) ? InstallLock.Read(directory).Packs : [];
+            listed.AddRange(installed.Where(p => scope == "tenant" || listed.All(l => l.Name != p.Key)).Select(p => new InstalledPackBody(p.Key, p.Value.Version, p.Value.Digest, p.Value.KeyId, p.Value.Registry, Relative(p.Value.Path), scope)));
+        }
+
+        return Results.Json(new PackListBody(listed), RunnerHost.Json);
     }
 
-    private static async Task<IResult> Install(HttpRequest request, RunnerOptions options)
+    // Installs for the request's tenant only: another tenant's "pack":"NAME" still resolves as before.
+    private static async Task<IResult> Install(HttpRequest request, RunnerOptions options, SessionRegistry sessions)
     {
+        var tenant = Tenants.Of(request);
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
         var spec = ApiRequests.RequiredString(body, "pack");
         var config = new RegistryConfig(Path.Combine(options.Home, "registries.json"));
         var registries = ApiRequests.OptionalString(body, "registry") is { } only ? [config.Get(only).Open()] : config.List().ConvertAll(r => r.Open());
         var (source, entry) = PackInstaller.Find(registries, spec);
-        var installer = new PackInstaller(PacksDirectory(options), Trusted(options), Cache(options));
+        var packs = sessions.Sources.TenantPacks(tenant);
+        var installer = new PackInstaller(packs, sessions.Sources.Trusted(), sessions.Sources.Cache());
         var result = installer.Install(source, entry, allowDowngrade: false);
-        return Results.Json(new InstalledBody(result.Name, result.Version, result.Digest, result.KeyId, result.Signer, result.Registry, result.Directory, result.PreviousVersion, result.AlreadyInstalled), RunnerHost.Json);
+        return Results.Json(new InstalledBody(result.Name, result.Version, result.Digest, result.KeyId, result.Signer, result.Registry, Relative(Path.GetRelativePath(packs, result.Directory)), result.PreviousVersion, result.AlreadyInstalled), RunnerHost.Json);
     }
 
-    private static async Task<IResult> Verify(HttpRequest request, RunnerOptions options)
+    private static async Task<IResult> Verify(HttpRequest request, SessionRegistry sessions)
     {
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var verified = PackVerifier.Verify(ApiRequests.RequiredString(body, "path"), Trusted(options), Cache(options));
+        var directory = sessions.Sources.ResolvePack(Tenants.Of(request), ApiRequests.RequiredString(body, "pack"));
+        var verified = PackVerifier.Verify(directory, sessions.Sources.Trusted(), sessions.Sources.Cache());
         return Results.Json(new PackVerifiedBody(true, verified.Name, verified.Version, verified.Digest.ToString(), verified.KeyId.ToString(), verified.Signer), RunnerHost.Json);
     }
 
-    private static async Task<IResult> Evaluate(HttpRequest request)
+    private static async Task<IResult> Evaluate(HttpRequest request, SessionRegistry sessions)
     {
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var bundle = PolicyCompiler.LoadFile(Path.GetFullPath(ApiRequests.RequiredString(body, "bundle")));
+        var given = PackSources.Member(body, "bundle") ?? throw ApiRequests.Invalid("bundle", "a policy name or a policy bundle object");
+        var (bundle, _) = sessions.Sources.ResolvePolicy(Tenants.Of(request), given, "bundle");
         var call = ApiRequests.OptionalObject(body, "call") ?? throw ApiRequests.Invalid("call", "an object (the call file format of 'reach policy explain')");
         var mode = ApiRequests.OptionalString(body, "mode") is { } text ? PolicyModes.Parse(text) : PolicyMode.Enforce;
         var decision = new PolicyGate(bundle, mode).Decide(CallFile.FromElement(call, "call"));
@@ -64,14 +76,12 @@ internal static class PacksApi
             RunnerHost.Json);
     }
 
-    private static string PacksDirectory(RunnerOptions options) => Path.Combine(options.Home, "packs");
-
-    private static IReadOnlyDictionary<KeyId, TrustedKey> Trusted(RunnerOptions options) => new KeyStore(Path.Combine(options.Home, "keys")).Trusted();
-
-    private static SignatureCache Cache(RunnerOptions options) => new(Path.Combine(options.Home, "cache", "signatures"));
+    // A path inside a packs directory, with '/' on every system.
+    private static string Relative(string path) => path.Replace('\\', '/');
 }
 
-internal sealed record InstalledPackBody(string Name, string Version, string Digest, string KeyId, string Registry, string Path);
+/// <summary>An installed pack; <c>path</c> is inside its packs directory, <c>scope</c> is <c>tenant</c> (installed over the API for this tenant) or <c>runner</c> (by the operator).</summary>
+internal sealed record InstalledPackBody(string Name, string Version, string Digest, string KeyId, string Registry, string Path, string Scope);
 
 internal sealed record PackListBody(IReadOnlyList<InstalledPackBody> Packs);
 

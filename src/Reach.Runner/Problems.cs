@@ -78,7 +78,9 @@ internal static class Problems
         }
         catch (ReachException ex) when (!context.Response.HasStarted)
         {
-            await For(ex).ExecuteAsync(context).ConfigureAwait(false);
+            // No answer spells out a server directory, whichever library wrote the message.
+            var sources = context.RequestServices.GetService<SessionRegistry>()?.Sources;
+            await For(ex.Error, sources?.Scrub(ex.Message) ?? ex.Message, ex.Details).ExecuteAsync(context).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
@@ -90,7 +92,9 @@ internal static class Problems
         catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            await For(ErrorCatalog.Internal, $"An internal error: {ex.GetType().Name}: {ex.Message}").ExecuteAsync(context).ConfigureAwait(false);
+            var sources = context.RequestServices.GetService<SessionRegistry>()?.Sources;
+            var message = $"An internal error: {ex.GetType().Name}: {ex.Message}";
+            await For(ErrorCatalog.Internal, sources?.Scrub(message) ?? message).ExecuteAsync(context).ConfigureAwait(false);
         }
     }
 }

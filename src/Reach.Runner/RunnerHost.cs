@@ -52,7 +52,8 @@ internal static class RunnerHost
         RunnerOpenApi.Register(builder.Services);
         sso?.Register(builder.Services);
         var store = options.Store ?? new Storage.InMemoryRunnerStore();
-        var sessions = new SessionRegistry(options.Home, store, config, options.Clock);
+        var sources = new PackSources(options.Home, [.. config.PackDirectories.Value, .. options.PackDirectories], [.. config.PolicyDirectories.Value, .. options.PolicyDirectories]);
+        var sessions = new SessionRegistry(options.Home, store, config, options.Clock, sources);
         var signal = new CommitSignal();
         var runs = new RunRegistry(sessions, signal, options.Clock);
         var metrics = new RunnerMetrics(sessions, runs);

@@ -6,7 +6,7 @@ internal sealed record RunnerOptions
     /// <summary>The default address: loopback only.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8787";
 
-    /// <summary>REACH_HOME: transcripts go to <c>runs/</c>, workspaces to <c>workspaces/</c>.</summary>
+    /// <summary>REACH_HOME: transcripts go to <c>runs/</c>, each tenant's workspaces and installs to <c>tenants/&lt;tenant&gt;/</c>.</summary>
     public required string Home { get; init; }
 
     /// <summary>The addresses to bind, separated by ';'. Port 0 picks a free port.</summary>
@@ -23,6 +23,12 @@ internal sealed record RunnerOptions
 
     /// <summary>Require a token on every request even on loopback (<c>--require-token</c>); also <c>require_token</c> in config.json.</summary>
     public bool RequireToken { get; init; }
+
+    /// <summary>Pack directories besides the configured <c>pack_directories</c> (<c>reach serve --pack-dir</c>).</summary>
+    public IReadOnlyList<string> PackDirectories { get; init; } = [];
+
+    /// <summary>Policy directories besides the configured <c>policy_directories</c> (<c>reach serve --policy-dir</c>).</summary>
+    public IReadOnlyList<string> PolicyDirectories { get; init; } = [];
 
     /// <summary>The runner's clock (tests inject a fake one).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -249,8 +249,11 @@ internal sealed class RunnerSession : IDisposable
 /// <summary>An Idempotency-Key and the digest of the body it came with.</summary>
 internal readonly record struct Idempotency(string Key, Sha256Digest Body);
 
-/// <summary>What a session is opened with: its pack and tools, its policy, its resolved inputs and its lineage.</summary>
-internal sealed record SessionSetup(LoadedPack Pack, ToolRegistry Tools, IPolicyGate Policy, string? PolicyPath, string? PolicyMode, JsonElement Inputs)
+/// <summary>
+/// What a session is opened with: its pack and tools, its policy (and the name it is recorded and answered by: the
+/// client's policy name, or <c>inline:</c> and the bundle's digest), its resolved inputs and its lineage.
+/// </summary>
+internal sealed record SessionSetup(LoadedPack Pack, ToolRegistry Tools, IPolicyGate Policy, string? PolicyName, string? PolicyMode, JsonElement Inputs)
 {
     public string? ParentId { get; init; }
 

@@ -23,9 +23,10 @@ internal sealed class SessionRegistry : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _resuming = new(1, 1);
 
-    public SessionRegistry(string home, IRunnerStore store, ReachConfig config, TimeProvider? clock = null)
+    public SessionRegistry(string home, IRunnerStore store, ReachConfig config, TimeProvider? clock = null, PackSources? sources = null)
     {
         Home = home;
+        Sources = sources ?? new PackSources(home, config.PackDirectories.Value, config.PolicyDirectories.Value);
         Store = store;
         Config = config;
         _clock = clock ?? TimeProvider.System;
@@ -39,6 +40,9 @@ internal sealed class SessionRegistry : IAsyncDisposable
 
     public IRunnerStore Store { get; }
 
+    /// <summary>Where the packs and policies clients name are found, and each tenant's root.</summary>
+    public PackSources Sources { get; }
+
     public ReachConfig Config { get; }
 
     public string Runs => Path.Combine(Home, "runs");
@@ -49,41 +53,64 @@ internal sealed class SessionRegistry : IAsyncDisposable
     public int OpenCount => _sessions.Count;
 
     /// <summary>
-    /// Loads the pack (its tools may be built-ins or tools the client runs), compiles the policy bundle when one is
-    /// named, checks the inputs; nothing is written yet.
+    /// Loads the pack a client names (or sends inline, of client-run tools only), refuses it unsigned when
+    /// <c>require_signed</c> is on, compiles the policy bundle it names or sends, checks the inputs; nothing is
+    /// written yet. No answer carries a server path: errors name the pack and policy as the client gave them.
     /// </summary>
-    public SessionSetup Prepare(string packPath, JsonElement? inputs, string? policyPath, string? policyMode)
+    public SessionSetup Prepare(string tenant, JsonElement? pack, JsonElement? inputs, JsonElement? policy, string? policyMode)
     {
-        var (pack, tools) = ClientTool.LoadPack(ResolvePack(packPath));
-        var resolved = RunInputs.Resolve(pack.Manifest, inputs);
-        if (policyPath is null)
+        var (directory, shownAs) = pack switch
         {
-            return new SessionSetup(pack, tools, DeclaredToolsPolicyGate.Instance, null, null, resolved);
+            { ValueKind: JsonValueKind.String } name when name.GetString() is { Length: > 0 } text => (Sources.ResolvePack(tenant, text), text),
+            { ValueKind: JsonValueKind.Object } manifest => (Sources.WriteInlinePack(tenant, manifest), "inline"),
+            _ => throw ApiRequests.Invalid("pack", "a non-empty string (NAME or NAME@VERSION) or an inline pack manifest"),
+        };
+        if (Config.RequireSigned.Value)
+        {
+            Sources.RequireSigned(directory);
+        }
+
+        var (loaded, tools) = Load(directory, shownAs);
+        var resolved = RunInputs.Resolve(loaded.Manifest, inputs);
+        if (policy is null)
+        {
+            return new SessionSetup(loaded, tools, DeclaredToolsPolicyGate.Instance, null, null, resolved);
         }
 
         var mode = PolicyModes.Parse(policyMode ?? Config.PolicyMode.Value);
-        var full = Path.GetFullPath(policyPath);
-        return new SessionSetup(pack, tools, new PolicyGate(PolicyCompiler.LoadFile(full), mode), full, PolicyModes.Name(mode), resolved);
+        var (bundle, reference) = Sources.ResolvePolicy(tenant, policy.Value, "policy");
+        return new SessionSetup(loaded, tools, new PolicyGate(bundle, mode), reference, PolicyModes.Name(mode), resolved);
     }
 
     /// <summary>
-    /// A pack directory, or the name (NAME or NAME@VERSION) of a pack installed in REACH_HOME/packs when no such
-    /// directory exists.
+    /// The setup of a stored session or run (to resume or replay it): the pack directory the runner resolved when it
+    /// was opened, and the policy it recorded.
     /// </summary>
-    public string ResolvePack(string spec)
+    public SessionSetup PrepareRecorded(string tenant, string packDirectory, JsonElement? inputs, string? policy)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        var packs = Path.Combine(Home, "packs");
-        if (Directory.Exists(spec) || !File.Exists(Path.Combine(packs, Reach.Packs.Install.InstallLock.FileName)))
+        var (loaded, tools) = Load(packDirectory, "recorded");
+        var resolved = RunInputs.Resolve(loaded.Manifest, inputs);
+        if (policy is null)
         {
-            return spec;
+            return new SessionSetup(loaded, tools, DeclaredToolsPolicyGate.Instance, null, null, resolved);
         }
 
-        var at = spec.IndexOf('@', StringComparison.Ordinal);
-        var name = at < 0 ? spec : spec[..at];
-        return Reach.Packs.Install.InstallLock.Read(packs).Packs.TryGetValue(name, out var installed) && (at < 0 || installed.Version == spec[(at + 1)..])
-            ? Path.Combine(packs, installed.Path)
-            : spec;
+        var mode = PolicyModes.Parse(Config.PolicyMode.Value);
+        return new SessionSetup(loaded, tools, new PolicyGate(Sources.LoadRecordedPolicy(tenant, policy), mode), policy, PolicyModes.Name(mode), resolved);
+    }
+
+    // The loader's errors name the pack as the client gave it, not the directory the runner found it in.
+    private static (LoadedPack Pack, ToolRegistry Tools) Load(string directory, string shownAs)
+    {
+        try
+        {
+            return ClientTool.LoadPack(directory);
+        }
+        catch (ReachException ex)
+        {
+            var message = ex.Message.Replace(Path.GetFullPath(directory), "pack '" + shownAs + "'", StringComparison.Ordinal).Replace(directory, "pack '" + shownAs + "'", StringComparison.Ordinal);
+            throw new ReachException(ex.Error, message) { Details = ex.Details };
+        }
     }
 
     /// <summary>Opens a session: draws the run id and commits the header and <c>run.started</c> to the store.</summary>
@@ -206,7 +233,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
     private async Task<RunnerSession> ResumeAsync(string tenant, StoredSession stored, CancellationToken cancellationToken)
     {
         var bytes = await Store.ReadTranscriptAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(tenant, stored.Id);
-        var setup = Prepare(stored.PackDirectory, RecordedInputs(bytes), stored.Policy, null) with { ParentId = stored.ParentId, Depth = stored.Depth };
+        var setup = PrepareRecorded(tenant, stored.PackDirectory, RecordedInputs(bytes), stored.Policy) with { ParentId = stored.ParentId, Depth = stored.Depth };
         var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind, resumed: new ResumePoint(stored.Created, stored.Events + 1));
 
         // The file beside the store carries on from exactly what the store holds (a killed runner may have written less).
@@ -260,7 +287,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
         Directory.CreateDirectory(Runs);
         string? runId = null;
         StoredTranscriptStream? transcript = null;
-        var effects = new SuppliedEffects(new LiveEffects(() => new Workspace(Path.Combine(Home, "workspaces", runId!))));
+        var effects = new SuppliedEffects(new LiveEffects(() => new Workspace(Sources.Workspace(tenant, runId!))));
         var template = new SessionOptionsTemplate
         {
             OpenTranscript = id =>
@@ -271,9 +298,9 @@ internal sealed class SessionRegistry : IAsyncDisposable
                     Kind = kind,
                     ParentId = setup.ParentId,
                     Depth = setup.Depth,
-                    Policy = setup.PolicyPath,
+                    Policy = setup.PolicyName,
                 };
-                var file = resumed is null ? OpenTranscript(TranscriptPath(id)) : new FileStream(TranscriptPath(id), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+                var file = resumed is null ? OpenTranscript(TranscriptPath(id), id) : new FileStream(TranscriptPath(id), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
                 transcript = new StoredTranscriptStream(Store, Committer, tenant, row, file, resumed?.LinesStored ?? 0) { Committed = onCommitted, AutoCommit = kind == StoredSession.RunKind };
                 return transcript;
             },
@@ -326,7 +353,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
     private static ReachException NotFound(string tenant, string id) =>
         new(ErrorCatalog.RunnerSessionNotFound, $"No session '{id}' for tenant '{tenant}'.");
 
-    private static FileStream OpenTranscript(string path)
+    private static FileStream OpenTranscript(string path, string id)
     {
         try
         {
@@ -334,7 +361,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ReachException(ErrorCatalog.IoFailed, $"The transcript '{path}' cannot be created: {ex.Message}");
+            throw new ReachException(ErrorCatalog.IoFailed, $"The transcript of '{id}' cannot be created in REACH_HOME/runs ({ex.GetType().Name}).");
         }
     }
 }

@@ -28,9 +28,7 @@ internal static class SessionsApi
     {
         var tenant = Tenants.Of(request);
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var pack = ApiRequests.RequiredString(body, "pack");
-        var inputs = ApiRequests.OptionalObject(body, "inputs");
-        var setup = sessions.Prepare(pack, inputs, ApiRequests.OptionalString(body, "policy"), PolicyMode(body));
+        var setup = sessions.Prepare(tenant, PackSources.Member(body, "pack"), ApiRequests.OptionalObject(body, "inputs"), PackSources.Member(body, "policy"), PolicyMode(body));
         var session = await sessions.OpenAsync(tenant, setup).ConfigureAwait(false);
         return Results.Json(Describe(session), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
     }
@@ -151,7 +149,7 @@ internal static class SessionsApi
         StoredSession.Open,
         new PackRef(session.Pack.Manifest.Name, session.Pack.Manifest.Version, session.Pack.Digest.ToString()),
         [.. session.Pack.Manifest.Tools.Select(t => t.Name)],
-        session.Setup.PolicyPath,
+        session.Setup.PolicyName,
         session.Setup.ParentId,
         session.Setup.Depth,
         SessionBody.Time(session.Created),

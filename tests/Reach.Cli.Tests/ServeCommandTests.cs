@@ -76,4 +76,54 @@ public class ServeCommandTests
             await process.WaitForExitAsync(CancellationToken.None);
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Serve_opens_packs_and_policies_by_name_from_the_directories_the_operator_configures(bool byFlag)
+    {
+        using var reach = new ReachProcess();
+        var packs = Path.GetDirectoryName(ReachProcess.Example("hello"))!;
+        var policies = Path.Combine(ReachProcess.RepoRoot, "policies");
+        string[] args = ["serve", "--urls", "http://127.0.0.1:0", "--json"];
+        if (byFlag)
+        {
+            args = [.. args, "--pack-dir", packs, "--policy-dir", policies];
+        }
+        else
+        {
+            Directory.CreateDirectory(reach.Home);
+            File.WriteAllText(Path.Combine(reach.Home, "config.json"), JsonSerializer.Serialize(new Dictionary<string, string[]> { ["pack_directories"] = [packs], ["policy_directories"] = [policies] }));
+        }
+
+        using var process = Process.Start(reach.StartInfo(args))!;
+        try
+        {
+            var text = new StringBuilder();
+            while (await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken) is { } line)
+            {
+                text.AppendLine(line);
+                if (line == "}")
+                {
+                    break;
+                }
+            }
+
+            using var client = new HttpClient { BaseAddress = new Uri(JsonDocument.Parse(text.ToString()).RootElement.GetProperty("listening").GetString()!) };
+            using var named = await client.PostAsync(new Uri("/v1/sessions", UriKind.Relative), new StringContent("""{"pack":"policy-tour","policy":"strict-safe-mode"}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+            using var byPath = await client.PostAsync(new Uri("/v1/sessions", UriKind.Relative), new StringContent(JsonSerializer.Serialize(new { pack = ReachProcess.Example("hello") }), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+            var opened = await named.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            var refused = await byPath.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+            Assert.True(named.StatusCode == System.Net.HttpStatusCode.Created, opened);
+            Assert.Equal("strict-safe-mode", JsonDocument.Parse(opened).RootElement.GetProperty("policy").GetString());
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, byPath.StatusCode);
+            Assert.Equal("REACH-4030", JsonDocument.Parse(refused).RootElement.GetProperty("code").GetString());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
 }

@@ -76,7 +76,7 @@ public class ServeRestartTests
 
     private static async Task<string> OpenAsync(HttpClient client)
     {
-        using var response = await client.PostAsJsonAsync(new Uri("/v1/sessions", UriKind.Relative), new { pack = ReachProcess.Example("hello") }, Ct);
+        using var response = await client.PostAsJsonAsync(new Uri("/v1/sessions", UriKind.Relative), new { pack = "hello" }, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         return body.RootElement.GetProperty("session_id").GetString()!;
@@ -92,7 +92,8 @@ public class ServeRestartTests
 
     private static async Task<Runner> StartAsync(ReachProcess reach)
     {
-        var process = Process.Start(reach.StartInfo("serve", "--urls", "http://127.0.0.1:0", "--json"))!;
+        // The operator's pack directory: clients open the example packs by name.
+        var process = Process.Start(reach.StartInfo("serve", "--urls", "http://127.0.0.1:0", "--json", "--pack-dir", Path.GetDirectoryName(ReachProcess.Example("hello"))!))!;
         var text = new StringBuilder();
         while (await process.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct) is { } line)
         {

@@ -5,7 +5,7 @@ namespace Reach.Runner.Tests;
 /// <summary>What surrounds the sessions and runs: /metrics, /docs, the OpenAPI document, and the packs and policies endpoints.</summary>
 public class ApiSurfaceTests
 {
-    private static string StrictSafeMode => Path.Combine(RunnerFixture.RepoRoot, "policies", "strict-safe-mode", "policy.json");
+    private const string StrictSafeMode = "strict-safe-mode";
 
     [Fact]
     public async Task Metrics_count_requests_by_method_route_and_status_in_the_prometheus_format()
@@ -93,7 +93,7 @@ public class ApiSurfaceTests
         var permitted = (await runner.SendPostAsync("/v1/policies/evaluate", new { bundle = StrictSafeMode, call = new { tool = "echo", args = new { } } })).Expect(HttpStatusCode.OK).Json;
         var warned = (await runner.SendPostAsync("/v1/policies/evaluate", new { bundle = StrictSafeMode, call = new { tool = "fs.write", args = new { path = "a.txt" } }, mode = "warn" })).Expect(HttpStatusCode.OK).Json;
 
-        var digest = PolicyCompiler.LoadFile(StrictSafeMode).Digest.ToString();
+        var digest = PolicyCompiler.LoadFile(Path.Combine(RunnerFixture.Policies, StrictSafeMode, "policy.json")).Digest.ToString();
         Assert.False(denied.GetProperty("allowed").GetBoolean());
         Assert.Equal("deny", denied.GetProperty("effect").GetString());
         Assert.Equal("REACH-3002", denied.GetProperty("code").GetString());
@@ -112,7 +112,7 @@ public class ApiSurfaceTests
         await using var runner = await RunnerFixture.StartAsync();
 
         var noCall = await runner.SendPostAsync("/v1/policies/evaluate", new { bundle = StrictSafeMode });
-        var noBundle = await runner.SendPostAsync("/v1/policies/evaluate", new { bundle = Path.Combine(runner.Home, "missing.json"), call = new { tool = "echo" } });
+        var noBundle = await runner.SendPostAsync("/v1/policies/evaluate", new { bundle = "missing", call = new { tool = "echo" } });
 
         noCall.ExpectProblem(HttpStatusCode.BadRequest, "REACH-4001");
         Assert.Equal("call", noCall.Json.GetProperty("field").GetString());
@@ -124,11 +124,10 @@ public class ApiSurfaceTests
     [Fact]
     public async Task Verifying_an_unsigned_pack_answers_the_signing_problem()
     {
-        using var temp = new TempDirectory();
-        var pack = Path.GetDirectoryName(temp.Write("pack/pack.json", await File.ReadAllTextAsync(Path.Combine(RunnerFixture.Example("hello"), "pack.json"), TestContext.Current.CancellationToken)))!;
         await using var runner = await RunnerFixture.StartAsync();
 
-        var refused = await runner.SendPostAsync("/v1/packs/verify", new { path = pack });
+        // The example pack is in the runner's pack directories, unsigned.
+        var refused = await runner.SendPostAsync("/v1/packs/verify", new { pack = "hello" });
 
         refused.ExpectProblem(HttpStatusCode.UnprocessableEntity, "REACH-5201");
         Assert.Contains("not signed", refused.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -68,7 +68,7 @@ public class ComplianceLogTests
             await using (var runner = await StartAsync(home))
             {
                 var (_, secret) = await Tokens.CreateAsync(runner.Store, "acme", "ci", Now, Ct);
-                var id = await runner.OpenAtAsync(RunnerFixture.Example("hello"), token: secret);
+                var id = await runner.OpenAtAsync("hello", token: secret);
                 (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "echo" }, token: secret)).Expect(HttpStatusCode.OK);
                 (await runner.GetAsync("/healthz")).Expect(HttpStatusCode.OK);
             }
@@ -102,7 +102,7 @@ public class ComplianceLogTests
                 id = await runner.OpenAsync("hello");
                 var calls = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "echo", input = new { i } })));
                 Assert.All(calls, c => c.Expect(HttpStatusCode.OK));
-                run = (await runner.SendPostAsync("/v1/runs", new { pack = RunnerFixture.Example("hello") })).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString()!;
+                run = (await runner.SendPostAsync("/v1/runs", new { pack = "hello" })).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString()!;
                 await RunsApiTests.FinishedAsync(runner, run);
                 (await runner.SendPostAsync($"/v1/runs/{run}/verify", new { })).Expect(HttpStatusCode.OK);
                 (await runner.GetAsync("/healthz")).Expect(HttpStatusCode.OK);
@@ -133,7 +133,7 @@ public class ComplianceLogTests
             await using (var runner = await RunnerFixture.StartAsync(home, o => o with { Config = config, RequireToken = true }))
             {
                 runner.KeepHome = true;
-                (await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") })).Expect(HttpStatusCode.Unauthorized);
+                (await runner.SendPostAsync("/v1/sessions", new { pack = "hello" })).Expect(HttpStatusCode.Unauthorized);
                 (await runner.GetAsync("/healthz")).Expect(HttpStatusCode.OK);
             }
 

@@ -13,10 +13,10 @@ public class LimitsTests
     public async Task A_body_over_max_request_bytes_is_413_and_nothing_is_opened()
     {
         await using var runner = await StartWithConfigAsync("""{"max_request_bytes":1024}""");
-        var large = JsonSerializer.Serialize(new { pack = RunnerFixture.Example("hello"), inputs = new { name = new string('a', 4096) } });
+        var large = JsonSerializer.Serialize(new { pack = "hello", inputs = new { name = new string('a', 4096) } });
 
         var refused = await runner.SendPostAsync("/v1/sessions", large);
-        var small = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello"), inputs = new { name = "Ada" } });
+        var small = await runner.SendPostAsync("/v1/sessions", new { pack = "hello", inputs = new { name = "Ada" } });
 
         refused.ExpectProblem(HttpStatusCode.RequestEntityTooLarge, "REACH-4016");
         small.Expect(HttpStatusCode.Created);
@@ -40,7 +40,7 @@ public class LimitsTests
     public async Task A_chunked_body_over_max_request_bytes_is_413_too()
     {
         await using var runner = await StartWithConfigAsync("""{"max_request_bytes":1024}""");
-        var body = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { pack = RunnerFixture.Example("hello"), inputs = new { name = new string('a', 4096) } }));
+        var body = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { pack = "hello", inputs = new { name = new string('a', 4096) } }));
         using var content = new StreamContent(new MemoryStream(body));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions") { Content = content };

@@ -37,7 +37,14 @@ internal sealed class RunnerFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>The directory of an example pack, to read or copy its files (clients open it by its name).</summary>
     public static string Example(string name) => Path.Combine(RepoRoot, "examples", "packs", name);
+
+    /// <summary>The policy bundles clients of the test runner name (policies/NAME/policy.json).</summary>
+    public static string Policies => Path.Combine(RepoRoot, "policies");
+
+    /// <summary>The workspace of a session or run of <paramref name="tenant"/>, under that tenant's own root.</summary>
+    public string Workspace(string id, string tenant = "default") => new PackSources(Home, [], []).Workspace(tenant, id);
 
     /// <summary>Leaves REACH_HOME in place on dispose, for a second runner to start on it.</summary>
     public bool KeepHome { get; set; }
@@ -47,7 +54,11 @@ internal sealed class RunnerFixture : IAsyncDisposable
         home ??= Directory.CreateTempSubdirectory("reach-runner-").FullName;
         var store = await SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(home), TestContext.Current.CancellationToken);
         var options = new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = store, MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning };
-        var app = RunnerHost.Build(configure is null ? options : configure(options));
+        options = configure is null ? options : configure(options);
+
+        // As an operator would start it: the example packs and policies are the runner's configured directories.
+        options = options with { PackDirectories = [Path.Combine(RepoRoot, "examples", "packs"), .. options.PackDirectories], PolicyDirectories = [Policies, .. options.PolicyDirectories] };
+        var app = RunnerHost.Build(options);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = RunnerHost.Addresses(app).Single();
         return new RunnerFixture(app, home, new HttpClient { BaseAddress = new Uri(address) }, store);
@@ -69,7 +80,7 @@ internal sealed class RunnerFixture : IAsyncDisposable
 
     public async Task<string> OpenAsync(string pack, string? tenant = null)
     {
-        var opened = await PostAsync("/v1/sessions", new { pack = Example(pack) }, tenant, HttpStatusCode.Created);
+        var opened = await PostAsync("/v1/sessions", new { pack }, tenant, HttpStatusCode.Created);
         return opened.GetProperty("session_id").GetString()!;
     }
 

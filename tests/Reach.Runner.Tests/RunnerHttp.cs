@@ -97,10 +97,10 @@ internal static class RunnerHttp
     public static Task<Reply> SendPostAsync(this RunnerFixture runner, string path, object body, string? tenant = null, string? token = null, IReadOnlyDictionary<string, string>? headers = null) =>
         runner.Client.SendAsync(HttpMethod.Post, path, body, tenant, token, headers);
 
-    /// <summary>Opens a session on a pack directory (any path) and returns its id.</summary>
-    public static async Task<string> OpenAtAsync(this RunnerFixture runner, string packDirectory, string? tenant = null, string? policy = null, string? token = null)
+    /// <summary>Opens a session on a pack by name (installed, or in the runner's pack directories) with a policy by name or inline, and returns its id.</summary>
+    public static async Task<string> OpenAtAsync(this RunnerFixture runner, string pack, string? tenant = null, object? policy = null, string? token = null)
     {
-        object body = policy is null ? new { pack = packDirectory } : new { pack = packDirectory, policy };
+        object body = policy is null ? new { pack } : new { pack, policy };
         var opened = (await runner.SendPostAsync("/v1/sessions", body, tenant, token)).Expect(HttpStatusCode.Created).Json;
         return opened.GetProperty("session_id").GetString()!;
     }
@@ -132,6 +132,14 @@ internal sealed class TempDirectory : IDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         File.WriteAllText(full, text);
         return full;
+    }
+
+    /// <summary>Writes a pack as NAME/pack.json (NAME from the manifest), for a runner with this directory among its pack directories, and returns NAME.</summary>
+    public string WritePack(string manifest)
+    {
+        var name = JsonDocument.Parse(manifest).RootElement.GetProperty("name").GetString()!;
+        Write(System.IO.Path.Combine(name, "pack.json"), manifest);
+        return name;
     }
 
     public void Dispose()

@@ -15,7 +15,7 @@ public class RunsApiTests
     {
         await using var runner = await RunnerFixture.StartAsync();
 
-        var started = (await runner.SendPostAsync("/v1/runs", new { pack = RunnerFixture.Example("hello"), inputs = new { name = "Ada" } })).Expect(HttpStatusCode.Accepted).Json;
+        var started = (await runner.SendPostAsync("/v1/runs", new { pack = "hello", inputs = new { name = "Ada" } })).Expect(HttpStatusCode.Accepted).Json;
         var id = started.GetProperty("run_id").GetString()!;
         var run = await FinishedAsync(runner, id);
 
@@ -214,12 +214,12 @@ public class RunsApiTests
     {
         var bundle = Path.Combine(RunnerFixture.RepoRoot, "policies", "strict-safe-mode", "policy.json");
         await using var runner = await RunnerFixture.StartAsync();
-        var id = (await runner.SendPostAsync("/v1/runs", new { pack = RunnerFixture.Example("policy-tour"), policy = bundle })).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString()!;
+        var id = (await runner.SendPostAsync("/v1/runs", new { pack = "policy-tour", policy = "strict-safe-mode" })).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString()!;
 
         var run = await FinishedAsync(runner, id);
 
         Assert.Equal("denied", run.GetProperty("status").GetString());
-        Assert.Equal(Path.GetFullPath(bundle), run.GetProperty("policy").GetString());
+        Assert.Equal("strict-safe-mode", run.GetProperty("policy").GetString());
         var transcript = (await runner.GetAsync($"/v1/runs/{id}/transcript")).Expect(HttpStatusCode.OK).Bytes;
         Assert.Equal(Reach.Policy.Compilation.PolicyCompiler.LoadFile(bundle).Digest.ToString(), RunnerHttp.Lines(transcript)[0].GetProperty("policy_digest").GetString());
         var denial = RunnerHttp.EventsOfType(transcript, "policy.decision").Last().GetProperty("data");
@@ -294,8 +294,8 @@ public class RunsApiTests
     {
         await using var runner = await RunnerFixture.StartAsync();
 
-        var refused = await runner.SendPostAsync("/v1/runs", new { pack = Path.Combine(runner.Home, "nope") });
-        var badInput = await runner.SendPostAsync("/v1/runs", new { pack = RunnerFixture.Example("hello"), inputs = new { name = 3 } });
+        var refused = await runner.SendPostAsync("/v1/runs", new { pack = "nope" });
+        var badInput = await runner.SendPostAsync("/v1/runs", new { pack = "hello", inputs = new { name = 3 } });
 
         refused.ExpectProblem(HttpStatusCode.BadRequest, "REACH-2001");
         badInput.ExpectProblem(HttpStatusCode.BadRequest, "REACH-2103");
@@ -304,7 +304,7 @@ public class RunsApiTests
 
     internal static async Task<string> StartAsync(RunnerFixture runner, string pack, object? inputs = null, string? tenant = null)
     {
-        object body = inputs is null ? new { pack = RunnerFixture.Example(pack) } : new { pack = RunnerFixture.Example(pack), inputs };
+        object body = inputs is null ? new { pack = pack } : new { pack = pack, inputs };
         return (await runner.SendPostAsync("/v1/runs", body, tenant)).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString()!;
     }
 

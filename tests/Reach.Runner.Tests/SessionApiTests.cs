@@ -39,7 +39,7 @@ public class SessionApiTests
         Assert.Equal("policy", decision.GetProperty("gate").GetString());
         Assert.Contains("reach.declared-tool", decision.GetProperty("rules").EnumerateArray().Select(r => r.GetString()));
         Assert.True(denied.GetProperty("seq").GetInt64() > echo.GetProperty("seq").GetInt64());
-        Assert.False(File.Exists(Path.Combine(runner.Home, "workspaces", id, "x")));
+        Assert.False(File.Exists(Path.Combine(runner.Workspace(id), "x")));
 
         var closed = await runner.PostAsync($"/v1/sessions/{id}/close", new { });
         var fingerprint = closed.GetProperty("fingerprint").GetString();
@@ -79,12 +79,12 @@ public class SessionApiTests
         var failed = await runner.PostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "fs.write", input = new { path = "a.txt", content = "x" }, result = new { error = new { code = "CLIENT-DISK-FULL", message = "no space left" } } });
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Equal("CLIENT-DISK-FULL", failed.GetProperty("error").GetProperty("code").GetString());
-        Assert.False(File.Exists(Path.Combine(runner.Home, "workspaces", id, "a.txt")));
+        Assert.False(File.Exists(Path.Combine(runner.Workspace(id), "a.txt")));
 
         // Without a result, the runner executes the side-effecting built-in itself, in the session's workspace.
         var written = await runner.PostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "fs.write", input = new { path = "b.txt", content = "hello" } });
         Assert.Equal("succeeded", written.GetProperty("status").GetString());
-        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(runner.Home, "workspaces", id, "b.txt"), ct));
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(runner.Workspace(id), "b.txt"), ct));
 
         // A deterministic tool's result is the runner's to compute.
         var refused = await runner.PostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "json.get", input = new { value = 1, pointer = "" }, result = new { output = 2 } }, expected: HttpStatusCode.BadRequest);
@@ -133,13 +133,13 @@ public class SessionApiTests
         Assert.Equal("pack", missingField.GetProperty("field").GetString());
         Assert.Equal(400, missingField.GetProperty("status").GetInt32());
 
-        var noPack = await runner.PostAsync("/v1/sessions", new { pack = Path.Combine(runner.Home, "nope") }, expected: HttpStatusCode.BadRequest);
+        var noPack = await runner.PostAsync("/v1/sessions", new { pack = "nope" }, expected: HttpStatusCode.BadRequest);
         Assert.Equal("REACH-2001", noPack.GetProperty("code").GetString());
 
-        var badInput = await runner.PostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello"), inputs = new { name = 3 } }, expected: HttpStatusCode.BadRequest);
+        var badInput = await runner.PostAsync("/v1/sessions", new { pack = "hello", inputs = new { name = 3 } }, expected: HttpStatusCode.BadRequest);
         Assert.Equal("REACH-2103", badInput.GetProperty("code").GetString());
 
-        var badTenant = await runner.PostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, tenant: "no spaces", expected: HttpStatusCode.BadRequest);
+        var badTenant = await runner.PostAsync("/v1/sessions", new { pack = "hello" }, tenant: "no spaces", expected: HttpStatusCode.BadRequest);
         Assert.Equal("REACH-4005", badTenant.GetProperty("code").GetString());
 
         var id = await runner.OpenAsync("hello");

@@ -31,13 +31,13 @@ public class SessionFeatureTests
         }
         """;
 
-    private static string StrictSafeMode => Path.Combine(RunnerFixture.RepoRoot, "policies", "strict-safe-mode", "policy.json");
+    private const string StrictSafeMode = "strict-safe-mode";
 
     [Fact]
     public async Task A_session_bound_to_a_bundle_is_denied_by_its_rule_and_its_header_carries_the_bundle_digest()
     {
         await using var runner = await RunnerFixture.StartAsync();
-        var id = await runner.OpenAtAsync(RunnerFixture.Example("policy-tour"), policy: StrictSafeMode);
+        var id = await runner.OpenAtAsync("policy-tour", policy: StrictSafeMode);
 
         var echo = (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "echo", input = new { a = 1 } })).Expect(HttpStatusCode.OK).Json;
         var write = (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "fs.write", input = new { path = "notes/a.txt", content = "x" } })).Expect(HttpStatusCode.OK).Json;
@@ -49,15 +49,15 @@ public class SessionFeatureTests
         Assert.Equal("policy", denial.GetProperty("gate").GetString());
         Assert.Equal("REACH-3002", denial.GetProperty("code").GetString());
         Assert.Equal(["forbid-side-effects"], denial.GetProperty("rules").EnumerateArray().Select(r => r.GetString()));
-        Assert.False(File.Exists(Path.Combine(runner.Home, "workspaces", id, "notes", "a.txt")));
+        Assert.False(File.Exists(Path.Combine(runner.Workspace(id), "notes", "a.txt")));
 
-        Assert.Equal(Path.GetFullPath(StrictSafeMode), (await runner.DescribeAsync(id)).GetProperty("policy").GetString());
+        Assert.Equal(StrictSafeMode, (await runner.DescribeAsync(id)).GetProperty("policy").GetString());
         (await runner.SendPostAsync($"/v1/sessions/{id}/close", new { })).Expect(HttpStatusCode.OK);
         var transcript = (await runner.GetAsync($"/v1/sessions/{id}/transcript")).Expect(HttpStatusCode.OK).Bytes;
         var report = TranscriptVerifier.Verify(new MemoryStream(transcript));
         Assert.True(report.Ok, report.Failure?.Message);
         var header = RunnerHttp.Lines(transcript)[0];
-        Assert.Equal(PolicyCompiler.LoadFile(StrictSafeMode).Digest.ToString(), header.GetProperty("policy_digest").GetString());
+        Assert.Equal(PolicyCompiler.LoadFile(Path.Combine(RunnerFixture.Policies, StrictSafeMode, "policy.json")).Digest.ToString(), header.GetProperty("policy_digest").GetString());
         var recorded = RunnerHttp.EventsOfType(transcript, "policy.decision").Select(e => e.GetProperty("data")).Last();
         Assert.Equal("deny", recorded.GetProperty("effect").GetString());
         Assert.Equal("REACH-3002", recorded.GetProperty("code").GetString());
@@ -67,7 +67,7 @@ public class SessionFeatureTests
     public async Task Decide_answers_allowed_or_denied_and_records_nothing()
     {
         await using var runner = await RunnerFixture.StartAsync();
-        var id = await runner.OpenAtAsync(RunnerFixture.Example("policy-tour"), policy: StrictSafeMode);
+        var id = await runner.OpenAtAsync("policy-tour", policy: StrictSafeMode);
         var before = (await runner.DescribeAsync(id)).GetProperty("events").GetInt64();
 
         var allowed = (await runner.SendPostAsync($"/v1/sessions/{id}/decide", new { tool = "echo", input = new { a = 1 } })).Expect(HttpStatusCode.OK).Json.GetProperty("decision");
@@ -91,8 +91,8 @@ public class SessionFeatureTests
     public async Task Decide_does_not_spend_the_budget_it_reports_on()
     {
         using var temp = new TempDirectory();
-        var pack = Path.GetDirectoryName(temp.Write("pack/pack.json", ClientToolPack.Replace("\"max_tool_calls\": 10", "\"max_tool_calls\": 1", StringComparison.Ordinal)))!;
-        await using var runner = await RunnerFixture.StartAsync();
+        var pack = temp.WritePack(ClientToolPack.Replace("\"max_tool_calls\": 10", "\"max_tool_calls\": 1", StringComparison.Ordinal));
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
         var id = await runner.OpenAtAsync(pack);
 
         for (var i = 0; i < 3; i++)
@@ -114,8 +114,8 @@ public class SessionFeatureTests
     public async Task A_client_tool_call_without_its_result_is_refused_and_records_nothing()
     {
         using var temp = new TempDirectory();
-        var pack = Path.GetDirectoryName(temp.Write("pack/pack.json", ClientToolPack))!;
-        await using var runner = await RunnerFixture.StartAsync();
+        var pack = temp.WritePack(ClientToolPack);
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
         var opened = (await runner.SendPostAsync("/v1/sessions", new { pack })).Expect(HttpStatusCode.Created).Json;
         var id = opened.GetProperty("session_id").GetString()!;
         Assert.Equal(["echo", "weather.lookup"], opened.GetProperty("tools").EnumerateArray().Select(t => t.GetString()));
@@ -133,8 +133,8 @@ public class SessionFeatureTests
     public async Task A_client_tool_result_is_recorded_and_the_transcript_verifies()
     {
         using var temp = new TempDirectory();
-        var pack = Path.GetDirectoryName(temp.Write("pack/pack.json", ClientToolPack))!;
-        await using var runner = await RunnerFixture.StartAsync();
+        var pack = temp.WritePack(ClientToolPack);
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
         var id = await runner.OpenAtAsync(pack);
 
         var ran = (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "weather.lookup", input = new { city = "Lisbon" }, result = new { output = new { celsius = 21 } } })).Expect(HttpStatusCode.OK).Json;
@@ -160,9 +160,9 @@ public class SessionFeatureTests
     public async Task A_denied_client_tool_call_without_a_result_is_answered_and_recorded()
     {
         using var temp = new TempDirectory();
-        var pack = Path.GetDirectoryName(temp.Write("pack/pack.json", ClientToolPack))!;
-        var bundle = temp.Write("no-weather.json", NoWeatherBundle);
-        await using var runner = await RunnerFixture.StartAsync();
+        var pack = temp.WritePack(ClientToolPack);
+        var bundle = JsonDocument.Parse(NoWeatherBundle).RootElement;
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
         var plain = await runner.OpenAtAsync(pack);
         var governed = await runner.OpenAtAsync(pack, policy: bundle);
         var plainBefore = (await runner.DescribeAsync(plain)).GetProperty("events").GetInt64();
@@ -189,8 +189,8 @@ public class SessionFeatureTests
     public async Task A_client_tool_call_the_budget_denies_is_answered_and_recorded_without_a_result()
     {
         using var temp = new TempDirectory();
-        var pack = Path.GetDirectoryName(temp.Write("pack/pack.json", ClientToolPack.Replace("\"max_tool_calls\": 10", "\"max_tool_calls\": 1", StringComparison.Ordinal)))!;
-        await using var runner = await RunnerFixture.StartAsync();
+        var pack = temp.WritePack(ClientToolPack.Replace("\"max_tool_calls\": 10", "\"max_tool_calls\": 1", StringComparison.Ordinal));
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
         var id = await runner.OpenAtAsync(pack);
         (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "weather.lookup", input = new { city = "Lisbon" }, result = new { output = new { celsius = 21 } } })).Expect(HttpStatusCode.OK);
         var before = (await runner.DescribeAsync(id)).GetProperty("events").GetInt64();
@@ -206,9 +206,9 @@ public class SessionFeatureTests
     public async Task A_client_tool_result_for_a_forbidden_call_is_never_recorded()
     {
         using var temp = new TempDirectory();
-        var pack = Path.GetDirectoryName(temp.Write("pack/pack.json", ClientToolPack))!;
-        var bundle = temp.Write("no-weather.json", NoWeatherBundle);
-        await using var runner = await RunnerFixture.StartAsync();
+        var pack = temp.WritePack(ClientToolPack);
+        var bundle = JsonDocument.Parse(NoWeatherBundle).RootElement;
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
         var id = await runner.OpenAtAsync(pack, policy: bundle);
 
         var denied = (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "weather.lookup", input = new { city = "Lisbon" }, result = new { output = new { report = "SUPPLIED-BY-THE-CLIENT" } } })).Expect(HttpStatusCode.OK).Json;
@@ -225,13 +225,13 @@ public class SessionFeatureTests
     public async Task In_warn_mode_a_forbidden_call_runs_and_the_decision_records_that_it_would_have_been_denied()
     {
         await using var runner = await RunnerFixture.StartAsync();
-        var id = (await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("policy-tour"), policy = StrictSafeMode, policy_mode = "warn" })).Expect(HttpStatusCode.Created).Json.GetProperty("session_id").GetString()!;
+        var id = (await runner.SendPostAsync("/v1/sessions", new { pack = "policy-tour", policy = StrictSafeMode, policy_mode = "warn" })).Expect(HttpStatusCode.Created).Json.GetProperty("session_id").GetString()!;
 
         var write = (await runner.SendPostAsync($"/v1/sessions/{id}/tool-calls", new { tool = "fs.write", input = new { path = "a.txt", content = "x" } })).Expect(HttpStatusCode.OK).Json;
 
         Assert.True(write.GetProperty("decision").GetProperty("allowed").GetBoolean());
         Assert.Equal("succeeded", write.GetProperty("status").GetString());
-        Assert.Equal("x", await File.ReadAllTextAsync(Path.Combine(runner.Home, "workspaces", id, "a.txt"), TestContext.Current.CancellationToken));
+        Assert.Equal("x", await File.ReadAllTextAsync(Path.Combine(runner.Workspace(id), "a.txt"), TestContext.Current.CancellationToken));
         var transcript = (await runner.GetAsync($"/v1/sessions/{id}/transcript")).Expect(HttpStatusCode.OK).Bytes;
         var decision = RunnerHttp.EventsOfType(transcript, "policy.decision").Last().GetProperty("data");
         Assert.Equal("permit", decision.GetProperty("effect").GetString());
@@ -245,8 +245,8 @@ public class SessionFeatureTests
     {
         await using var runner = await RunnerFixture.StartAsync();
 
-        var badMode = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello"), policy = StrictSafeMode, policy_mode = "audit" });
-        var noBundle = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello"), policy = Path.Combine(runner.Home, "missing.json") });
+        var badMode = await runner.SendPostAsync("/v1/sessions", new { pack = "hello", policy = StrictSafeMode, policy_mode = "audit" });
+        var noBundle = await runner.SendPostAsync("/v1/sessions", new { pack = "hello", policy = "missing" });
 
         badMode.ExpectProblem(HttpStatusCode.BadRequest, "REACH-4001");
         Assert.Equal("policy_mode", badMode.Json.GetProperty("field").GetString());
@@ -379,7 +379,7 @@ public class SessionFeatureTests
         }
 
         var foreign = await runner.OpenAsync("hello", tenant: "globex");
-        var run = (await runner.SendPostAsync("/v1/runs", new { pack = RunnerFixture.Example("hello") }, tenant: "acme")).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString();
+        var run = (await runner.SendPostAsync("/v1/runs", new { pack = "hello" }, tenant: "acme")).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString();
         (await runner.SendPostAsync($"/v1/sessions/{ids[1]}/close", new { }, tenant: "acme")).Expect(HttpStatusCode.OK);
         ids.Sort(StringComparer.Ordinal);
 
@@ -449,7 +449,7 @@ public class SessionFeatureTests
     {
         await using var runner = await RunnerFixture.StartAsync();
 
-        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") })).Expect(HttpStatusCode.Created).Json;
+        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = "hello" })).Expect(HttpStatusCode.Created).Json;
         var described = await runner.DescribeAsync(opened.GetProperty("session_id").GetString()!);
 
         // The header and run.started are written before the open is answered; the answer and the stored row must agree.

@@ -211,14 +211,14 @@ public class SpawnTests
     {
         var bundle = Path.Combine(RunnerFixture.RepoRoot, "policies", "strict-safe-mode", "policy.json");
         await using var runner = await RunnerFixture.StartAsync();
-        var parent = await runner.OpenAtAsync(RunnerFixture.Example("policy-tour"), policy: bundle);
+        var parent = await runner.OpenAtAsync("policy-tour", policy: "strict-safe-mode");
 
         var child = (await runner.SendPostAsync($"/v1/sessions/{parent}/spawn", new { tools = new[] { "echo", "fs.write" } })).Expect(HttpStatusCode.Created).Json;
         var childId = child.GetProperty("session_id").GetString()!;
         var write = (await runner.SendPostAsync($"/v1/sessions/{childId}/tool-calls", new { tool = "fs.write", input = new { path = "a.txt", content = "x" } })).Expect(HttpStatusCode.OK).Json;
 
-        Assert.Equal(Path.GetFullPath(bundle), child.GetProperty("policy").GetString());
-        Assert.Equal(Path.GetFullPath(bundle), (await runner.DescribeAsync(childId)).GetProperty("policy").GetString());
+        Assert.Equal("strict-safe-mode", child.GetProperty("policy").GetString());
+        Assert.Equal("strict-safe-mode", (await runner.DescribeAsync(childId)).GetProperty("policy").GetString());
         Assert.Equal("REACH-3002", write.GetProperty("decision").GetProperty("code").GetString());
         Assert.Equal(["forbid-side-effects"], write.GetProperty("decision").GetProperty("rules").EnumerateArray().Select(r => r.GetString()));
     }

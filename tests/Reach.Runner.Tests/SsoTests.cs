@@ -28,7 +28,7 @@ public sealed class SsoTests : IDisposable
         var acme = Jwt(_key, "acme");
         var globex = Jwt(_key, "globex");
 
-        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, token: acme)).Expect(HttpStatusCode.Created).Json;
+        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, token: acme)).Expect(HttpStatusCode.Created).Json;
         var id = opened.GetProperty("session_id").GetString()!;
 
         Assert.Equal("acme", opened.GetProperty("tenant").GetString());
@@ -51,7 +51,7 @@ public sealed class SsoTests : IDisposable
             await using (var runner = await RunnerFixture.StartAsync(home, o => o with { Config = ConfigLoader.Load(home, flags) }))
             {
                 runner.KeepHome = true;
-                await runner.OpenAtAsync(RunnerFixture.Example("hello"), token: Jwt(_key, "acme"));
+                await runner.OpenAtAsync("hello", token: Jwt(_key, "acme"));
                 (await runner.GetAsync("/healthz")).Expect(HttpStatusCode.OK);
             }
 
@@ -73,7 +73,7 @@ public sealed class SsoTests : IDisposable
         await using var runner = await StartAsync();
         var (_, secret) = await Tokens.CreateAsync(runner.Store, "acme", "ci", DateTimeOffset.UtcNow, Ct);
 
-        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, token: secret)).Expect(HttpStatusCode.Created).Json;
+        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, token: secret)).Expect(HttpStatusCode.Created).Json;
 
         Assert.Equal("acme", opened.GetProperty("tenant").GetString());
     }
@@ -100,7 +100,7 @@ public sealed class SsoTests : IDisposable
             _ => "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl",
         };
 
-        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, token: token);
+        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, token: token);
 
         Assert.True(refused.Status == HttpStatusCode.Unauthorized, $"{flaw}: {(int)refused.Status} {refused.Text}");
         Assert.Equal("REACH-4014", refused.Code);
@@ -112,7 +112,7 @@ public sealed class SsoTests : IDisposable
     {
         await using var runner = await StartAsync();
 
-        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, token: Jwt(_key, "no spaces allowed"));
+        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, token: Jwt(_key, "no spaces allowed"));
 
         // No X-Tenant-ID was sent: REACH-4005 ("The X-Tenant-ID header is malformed") would point the caller at the
         // wrong thing. The token names no tenant this runner can serve, so it does not authenticate (REACH-4014).
@@ -127,7 +127,7 @@ public sealed class SsoTests : IDisposable
         await using var runner = await RunnerFixture.StartAsync(home.Path, o => o with { Config = ConfigLoader.Load(home.Path, new Dictionary<string, string>()) });
         runner.KeepHome = true;
 
-        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, token: Jwt(_key, "acme"));
+        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, token: Jwt(_key, "acme"));
 
         refused.ExpectProblem(HttpStatusCode.Unauthorized, "REACH-4014");
     }

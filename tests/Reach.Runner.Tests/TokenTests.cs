@@ -18,7 +18,7 @@ public class TokenTests
         await using var runner = await RunnerFixture.StartAsync(configure: o => o with { RequireToken = true });
 
         var list = await runner.GetAsync("/v1/sessions");
-        var open = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") });
+        var open = await runner.SendPostAsync("/v1/sessions", new { pack = "hello" });
         var version = await runner.GetAsync("/v1/version");
 
         list.ExpectProblem(HttpStatusCode.Unauthorized, "REACH-4014");
@@ -49,7 +49,7 @@ public class TokenTests
         var (_, acme) = await Tokens.CreateAsync(runner.Store, "acme", "ci", Now, Ct);
         var (_, globex) = await Tokens.CreateAsync(runner.Store, "globex", "ci", Now, Ct);
 
-        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, token: acme)).Expect(HttpStatusCode.Created).Json;
+        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, token: acme)).Expect(HttpStatusCode.Created).Json;
         var id = opened.GetProperty("session_id").GetString()!;
 
         Assert.Equal("acme", opened.GetProperty("tenant").GetString());
@@ -68,7 +68,7 @@ public class TokenTests
         await using var runner = await RunnerFixture.StartAsync(configure: o => o with { RequireToken = true });
         var (_, acme) = await Tokens.CreateAsync(runner.Store, "acme", "ci", Now, Ct);
 
-        var forbidden = await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, tenant: "globex", token: acme);
+        var forbidden = await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, tenant: "globex", token: acme);
 
         forbidden.ExpectProblem(HttpStatusCode.Forbidden, "REACH-4015");
         Assert.Empty(await runner.Store.ListSessionsAsync("globex", null, 10, Ct));
@@ -97,7 +97,7 @@ public class TokenTests
         await using var runner = await RunnerFixture.StartAsync();
         var (_, acme) = await Tokens.CreateAsync(runner.Store, "acme", "ci", Now, Ct);
 
-        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = RunnerFixture.Example("hello") }, token: acme)).Expect(HttpStatusCode.Created).Json;
+        var opened = (await runner.SendPostAsync("/v1/sessions", new { pack = "hello" }, token: acme)).Expect(HttpStatusCode.Created).Json;
         var unknown = await runner.GetAsync("/v1/sessions", token: "reach_" + new string('1', 64));
 
         Assert.Equal("acme", opened.GetProperty("tenant").GetString());

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { ReachClient, verifyTranscript } from "@reach/sdk";
 import { createApp } from "../app.mjs";
 import { startRunner } from "../../../sdk/ts/dist-test/test/support.js";
@@ -16,7 +15,7 @@ const notesDir = mkdtempSync(join(tmpdir(), "reach-express-test-"));
 
 before(async () => {
   runner = await startRunner();
-  session = await new ReachClient({ baseUrl: runner.url }).openSession({ pack: fileURLToPath(new URL("../pack", import.meta.url)) });
+  session = await new ReachClient({ baseUrl: runner.url }).openSession({ pack: "express-notes" });
   server = createApp({ session, notesDir }).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   base = `http://127.0.0.1:${server.address().port}`;

@@ -3,10 +3,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ReachClient, ReachError, verifyTranscript } from "@reach/sdk";
 
-const pack = fileURLToPath(new URL("../pack", import.meta.url)); // a directory on the runner's machine (this one)
+const pack = "ts-basic"; // by name: the runner serves ./pack from a configured pack directory (reach serve --pack-dir)
 const notes = process.env["NOTES_DIR"] ?? join(tmpdir(), "reach-ts-basic");
 
 async function main(): Promise<void> {

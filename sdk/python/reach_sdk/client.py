@@ -42,8 +42,9 @@ class ReachClient:
         """The runner's address."""
         return self.transport.base_url
 
-    def open_session(self, pack: str, *, inputs: JsonObject | None = None, policy: str | None = None, policy_mode: str | None = None) -> Session:
-        """Opens a session bound to a pack (a directory on the runner's machine) and optionally a policy bundle.
+    def open_session(self, pack: str, *, inputs: JsonObject | None = None, policy: str | JsonObject | None = None, policy_mode: str | None = None) -> Session:
+        """Opens a session bound to a pack by name (``NAME`` or ``NAME@VERSION``, installed on the runner or in its pack
+        directories; never a path) and optionally a policy bundle, by name or inline as the bundle object.
 
         Use the session as a context manager to close it on exit.
         """

@@ -148,8 +148,8 @@ class Runs:
     def _path(run_id: str, suffix: str = "") -> str:
         return f"/v1/runs/{urllib.parse.quote(run_id, safe='')}{suffix}"
 
-    def start(self, pack: str, inputs: JsonObject | None = None, *, policy: str | None = None) -> Run:
-        """Starts a run of a pack (a directory on the runner's machine); answers at once, status ``running``."""
+    def start(self, pack: str, inputs: JsonObject | None = None, *, policy: str | JsonObject | None = None) -> Run:
+        """Starts a run of a pack by name (installed on the runner or in its pack directories); answers at once, status ``running``."""
         body: dict[str, Any] = {"pack": pack}
         if inputs is not None:
             body["inputs"] = inputs

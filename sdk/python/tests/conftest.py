@@ -20,8 +20,8 @@ from runner_support import Runner, reach_command, start_runner, stop_runner  # n
 __all__ = ["Runner", "reach_command", "start_runner", "stop_runner"]
 
 GOLDEN = ROOT / "tests" / "golden"
-AGENT_PACK = "sdk/testdata/packs/agent"
-TIGHT_PACK = "sdk/testdata/packs/tight"
+AGENT_PACK = "sdk-agent"
+TIGHT_PACK = "sdk-tight"
 
 
 @pytest.fixture(scope="module")

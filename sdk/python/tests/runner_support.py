@@ -13,6 +13,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 
+# A runner opens packs by name from the directories its operator configures (never a client's path): the SDK's test
+# packs, the example packs and each example's own pack; the example policy bundles by name.
+PACK_DIRECTORIES = [
+    "examples/packs",
+    "sdk/testdata/packs",
+    "examples/ts-basic/pack",
+    "examples/express-basic/pack",
+    "examples/python-basic/pack",
+    "examples/fastapi-basic/pack",
+]
+SERVE_PACK_ARGS = [arg for d in PACK_DIRECTORIES for arg in ("--pack-dir", d)] + ["--policy-dir", "policies"]
+
 
 def reach_command() -> str:
     """REACH_BIN when set (a prebuilt CLI), else the repository's ./reach."""
@@ -30,7 +42,7 @@ def start_runner() -> Runner:
     """Starts ``reach serve --urls http://127.0.0.1:0 --json`` with its own REACH_HOME; waits for its address."""
     home = tempfile.mkdtemp(prefix="reach-sdk-py-")
     process = subprocess.Popen(
-        [reach_command(), "serve", "--urls", "http://127.0.0.1:0", "--json"],
+        [reach_command(), "serve", "--urls", "http://127.0.0.1:0", "--json", *SERVE_PACK_ARGS],
         cwd=ROOT,
         env={**os.environ, "REACH_HOME": home},
         stdout=subprocess.PIPE,

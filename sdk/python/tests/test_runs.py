@@ -18,7 +18,7 @@ def client(runner: Runner) -> ReachClient:
 
 
 def test_start_follow_get_verify_replay_and_download(client: ReachClient) -> None:
-    run = client.runs.start("examples/packs/hello", {"name": "SDK"})
+    run = client.runs.start("hello", {"name": "SDK"})
     assert len(run["run_id"]) == 32 and run["pack"]["name"] == "hello"
     stream = client.runs.events(run["run_id"])
     events = list(stream)
@@ -38,13 +38,13 @@ def test_start_follow_get_verify_replay_and_download(client: ReachClient) -> Non
 
 
 def test_events_resume_from_a_given_seq(client: ReachClient) -> None:
-    run = client.runs.start("examples/packs/hello")
+    run = client.runs.start("hello")
     client.runs.wait(run["run_id"])
     assert next(iter(client.runs.events(run["run_id"], after=3)))["seq"] == 4
 
 
 def test_a_stream_cut_after_its_first_event_is_resumed_every_event_once(client: ReachClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    run = client.runs.start("examples/packs/hello")
+    run = client.runs.start("hello")
     client.runs.wait(run["run_id"])
     original = runs_module._lines
     opened: list[int] = []
@@ -66,12 +66,12 @@ def test_a_stream_cut_after_its_first_event_is_resumed_every_event_once(client: 
 
 
 def test_a_denied_run_ends_denied(client: ReachClient) -> None:
-    run = client.runs.start("examples/packs/denied")
+    run = client.runs.start("denied")
     assert client.runs.wait(run["run_id"])["status"] == "denied"
 
 
 def test_list_pages_through_runs_and_filters_by_status(client: ReachClient) -> None:
-    started = [client.runs.start("examples/packs/hello")["run_id"] for _ in range(3)]
+    started = [client.runs.start("hello")["run_id"] for _ in range(3)]
     for run_id in started:
         client.runs.wait(run_id)
     listed = []

@@ -148,7 +148,7 @@ def test_another_tenant_cannot_see_the_session(client: ReachClient, runner: Runn
 
 def test_a_pack_that_does_not_load_is_a_reach_error_with_code_and_fix(client: ReachClient) -> None:
     with pytest.raises(ReachError) as caught:
-        client.open_session("sdk/testdata/packs/missing")
+        client.open_session("sdk-missing")
     assert caught.value.status == 400 and caught.value.code.startswith("REACH-") and caught.value.fix
 
 

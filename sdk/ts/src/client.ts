@@ -5,12 +5,12 @@ import type { JsonObject, SessionInfo, SessionPage, SessionStatus, VersionInfo }
 
 /** Options of {@link ReachClient.openSession}. */
 export interface OpenSessionOptions {
-  /** The pack: a directory on the runner's machine (relative to the runner's working directory). */
+  /** The pack by name, `NAME` or `NAME@VERSION`: installed on the runner or in its configured pack directories (never a path). */
   pack: string;
   /** The pack's inputs (defaults applied by the runner). */
   inputs?: JsonObject;
-  /** A policy bundle directory on the runner's machine, enforced beside the pack's declarations. */
-  policy?: string;
+  /** A policy bundle, by name (from the runner's policy directories) or inline as the bundle object, enforced beside the pack's declarations. */
+  policy?: string | JsonObject;
   /** How the bundle is enforced (e.g. `enforce`, or `audit` to record would-be denials without denying). */
   policyMode?: string;
 }

@@ -125,8 +125,8 @@ function streamError(why: string, cause?: unknown): ReachError {
 export class Runs {
   constructor(private readonly transport: Transport) {}
 
-  /** Starts a run of a pack (a directory on the runner's machine); answers at once with the run, status `running`. */
-  async start(options: { pack: string; inputs?: JsonObject; policy?: string }): Promise<Run> {
+  /** Starts a run of a pack by name (installed on the runner or in its pack directories); answers at once with the run, status `running`. */
+  async start(options: { pack: string; inputs?: JsonObject; policy?: string | JsonObject }): Promise<Run> {
     const { value } = await this.transport.json<Run>({ method: "POST", path: "/v1/runs", body: options });
     return value;
   }

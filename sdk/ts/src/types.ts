@@ -22,7 +22,7 @@ export interface SessionInfo {
   tenant: string;
   pack: PackRef;
   tools: string[];
-  /** The policy bundle the session is bound to, if any. */
+  /** The policy bundle the session is bound to, if any: its name, or `inline:` and its digest. */
   policy?: string | null;
   parent_id?: string | null;
   depth?: number;

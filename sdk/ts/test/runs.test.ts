@@ -15,7 +15,7 @@ after(async () => {
 
 describe("runs against a real runner", () => {
   test("start, follow the event stream to its end, get, verify, replay and download the transcript", async () => {
-    const run = await client.runs.start({ pack: "examples/packs/hello", inputs: { name: "SDK" } });
+    const run = await client.runs.start({ pack: "hello", inputs: { name: "SDK" } });
     assert.match(run.run_id, /^[0-9a-f]{32}$/);
     assert.equal(run.pack.name, "hello");
     const stream = client.runs.events(run.run_id);
@@ -44,7 +44,7 @@ describe("runs against a real runner", () => {
   });
 
   test("events resume from a given seq", async () => {
-    const run = await client.runs.start({ pack: "examples/packs/hello" });
+    const run = await client.runs.start({ pack: "hello" });
     await client.runs.wait(run.run_id);
     const seqs: number[] = [];
     for await (const e of client.runs.events(run.run_id, { after: 3 })) seqs.push(e.seq);
@@ -75,7 +75,7 @@ describe("runs against a real runner", () => {
       });
       return new Response(body, { status: response.status, headers: response.headers });
     };
-    const run = await client.runs.start({ pack: "examples/packs/hello" });
+    const run = await client.runs.start({ pack: "hello" });
     await client.runs.wait(run.run_id);
     const stream = new ReachClient({ baseUrl: runner.url, fetch: cutting }).runs.events(run.run_id);
     const seqs: number[] = [];
@@ -88,14 +88,14 @@ describe("runs against a real runner", () => {
   });
 
   test("a denied run ends denied", async () => {
-    const run = await client.runs.start({ pack: "examples/packs/denied" });
+    const run = await client.runs.start({ pack: "denied" });
     const done = await client.runs.wait(run.run_id);
     assert.equal(done.status, "denied");
   });
 
   test("list pages through runs and filters by status", async () => {
     const started = [];
-    for (let i = 0; i < 3; i++) started.push((await client.runs.start({ pack: "examples/packs/hello" })).run_id);
+    for (let i = 0; i < 3; i++) started.push((await client.runs.start({ pack: "hello" })).run_id);
     for (const id of started) await client.runs.wait(id);
     const listed: string[] = [];
     for await (const r of client.runs.list({ pageSize: 2, status: "succeeded" })) {

@@ -134,7 +134,7 @@ describe("a session against a real runner", () => {
   });
 
   test("a pack that does not load is a ReachError with the runner's code and fix", async () => {
-    await assert.rejects(client.openSession({ pack: "sdk/testdata/packs/missing" }), (e: unknown) => e instanceof ReachError && e.status === 400 && /^REACH-\d{4}$/.test(e.code) && e.fix.length > 0);
+    await assert.rejects(client.openSession({ pack: "sdk-missing" }), (e: unknown) => e instanceof ReachError && e.status === 400 && /^REACH-\d{4}$/.test(e.code) && e.fix.length > 0);
   });
 });
 

@@ -10,8 +10,18 @@ export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 /** The golden transcripts. */
 export const goldenDir = join(repoRoot, "tests", "golden");
 /** The packs the SDK tests open sessions on, as the runner (started in the repo root) names them. */
-export const agentPack = "sdk/testdata/packs/agent";
-export const tightPack = "sdk/testdata/packs/tight";
+export const agentPack = "sdk-agent";
+export const tightPack = "sdk-tight";
+
+/**
+ * A runner opens packs by name from the directories its operator configures (never a client's path): the SDK's
+ * test packs, the example packs and each example's own pack; the example policy bundles by name.
+ */
+const servePackArgs = [
+  ...["examples/packs", "sdk/testdata/packs", "examples/ts-basic/pack", "examples/express-basic/pack", "examples/python-basic/pack", "examples/fastapi-basic/pack"].flatMap((d) => ["--pack-dir", d]),
+  "--policy-dir",
+  "policies",
+];
 
 /** The reach command: REACH_BIN when set (a prebuilt CLI), else the repository's ./reach. */
 export function reachCommand(): string {
@@ -28,7 +38,7 @@ export interface StartedRunner {
 /** Starts `reach serve --urls http://127.0.0.1:0 --json` with its own REACH_HOME and waits for the address it prints. */
 export function startRunner(): Promise<StartedRunner> {
   const home = mkdtempSync(join(tmpdir(), "reach-sdk-ts-"));
-  const child: ChildProcess = spawn(reachCommand(), ["serve", "--urls", "http://127.0.0.1:0", "--json"], {
+  const child: ChildProcess = spawn(reachCommand(), ["serve", "--urls", "http://127.0.0.1:0", "--json", ...servePackArgs], {
     cwd: repoRoot,
     env: { ...process.env, REACH_HOME: home },
     stdio: ["ignore", "pipe", "pipe"],

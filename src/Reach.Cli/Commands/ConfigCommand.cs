@@ -39,6 +39,8 @@ internal static class ConfigCommand
         Row(context, ReachConfig.RateLimitKey, config.RateLimitPerSecond.Value.ToString(CultureInfo.InvariantCulture), config.RateLimitPerSecond.Source, null);
         Row(context, ReachConfig.SpawnMaxDepthKey, config.SpawnMaxDepth.Value.ToString(CultureInfo.InvariantCulture), config.SpawnMaxDepth.Source, null);
         Row(context, ReachConfig.SpawnMaxChildrenKey, config.SpawnMaxChildren.Value.ToString(CultureInfo.InvariantCulture), config.SpawnMaxChildren.Source, null);
+        Row(context, ReachConfig.PackDirectoriesKey, config.PackDirectories.Value.Count == 0 ? "(none)" : string.Join(", ", config.PackDirectories.Value), config.PackDirectories.Source, null);
+        Row(context, ReachConfig.PolicyDirectoriesKey, config.PolicyDirectories.Value.Count == 0 ? "(none)" : string.Join(", ", config.PolicyDirectories.Value), config.PolicyDirectories.Source, null);
         var database = context.Environment.Get("REACH_DATABASE_URL");
         context.Plain($"{"database",-27}{(database is null ? "sqlite REACH_HOME/reach.db" : "postgresql (" + Redact(database) + ")"),-24}{(database is null ? "default" : "environment REACH_DATABASE_URL")}");
         context.Plain("features");

@@ -16,11 +16,15 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "The address to bind; a non-loopback address needs --require-token", DefaultValueFactory = _ => RunnerOptions.DefaultUrls };
         var requireToken = new Option<bool>("--require-token") { Description = "Refuse every request but /healthz, /readyz and the API description without a valid token (reach token create); required to bind a non-loopback address" };
         var database = new Option<string?>("--database") { Description = "A PostgreSQL database to keep sessions in: a postgres://user:password@host:port/db URL or an Npgsql connection string (default: REACH_DATABASE_URL, else SQLite in REACH_HOME/reach.db)" };
-        var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --urls http://127.0.0.1:9000\n  reach serve --database postgres://reach:secret@127.0.0.1:5432/reach\n  reach serve --urls http://0.0.0.0:8787 --require-token")
+        var packDirs = new Option<string[]>("--pack-dir") { Description = "A directory of packs (or one pack) that clients may open by the NAME in their pack.json (repeatable; added to pack_directories in config.json)", AllowMultipleArgumentsPerToken = false };
+        var policyDirs = new Option<string[]>("--policy-dir") { Description = "A directory whose NAME/policy.json or NAME.json are policy bundles clients may name (repeatable; added to policy_directories)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("serve", "Start the runner: an HTTP API through which agents open sessions and send tool calls that are gated and recorded.\n\nExample:\n  reach serve\n  reach serve --pack-dir examples/packs --policy-dir policies\n  reach serve --urls http://127.0.0.1:9000\n  reach serve --database postgres://reach:secret@127.0.0.1:5432/reach\n  reach serve --urls http://0.0.0.0:8787 --require-token")
         {
             urls,
             database,
             requireToken,
+            packDirs,
+            policyDirs,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +46,8 @@ internal static class ServeCommand
                     Store = store,
                     Config = config,
                     RequireToken = tokens,
+                    PackDirectories = [.. (parse.GetValue(packDirs) ?? []).Select(d => Path.GetFullPath(d))],
+                    PolicyDirectories = [.. (parse.GetValue(policyDirs) ?? []).Select(d => Path.GetFullPath(d))],
                     MinimumLogLevel = context.Verbose ? LogLevel.Information : LogLevel.Warning,
                 });
                 using (app)

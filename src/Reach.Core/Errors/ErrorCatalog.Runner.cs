@@ -62,4 +62,13 @@ public static partial class ErrorCatalog
 
     /// <summary>A client address failed to authenticate too often in the last minute.</summary>
     public static readonly ErrorCode RunnerAuthFailuresLimited = Define("REACH-4022", ErrorKind.Input, "Too many failed authentications from this address", "Wait the seconds the Retry-After header gives, then send a valid token; raise auth_failures_per_minute in config.json if many clients share one address.");
+
+    /// <summary>A client gave a path (or anything but a name) where the runner takes a pack or policy name.</summary>
+    public static readonly ErrorCode RunnerPathRefused = Define("REACH-4030", ErrorKind.Input, "Packs and policies are named, never given as a server path", "Name an installed pack (NAME or NAME@VERSION, GET /v1/packs) or one in the runner's pack directories, and a policy by NAME from its policy directories or inline as a bundle object.");
+
+    /// <summary>A configured pack or policy directory lies in the tenants' data.</summary>
+    public static readonly ErrorCode RunnerSourceDirectoryUnsafe = Define("REACH-4031", ErrorKind.Input, "A pack or policy directory is inside REACH_HOME's tenant data", "Configure pack_directories and policy_directories (--pack-dir, --policy-dir) outside REACH_HOME/tenants and REACH_HOME/workspaces: a workspace must never become a pack source.");
+
+    /// <summary>An inline pack declared a built-in tool.</summary>
+    public static readonly ErrorCode RunnerInlinePackBuiltIn = Define("REACH-4032", ErrorKind.Input, "An inline pack may only declare tools the client runs", "Install the pack (POST /v1/packs/install) or ask the operator to put it in a pack directory; an inline pack's tools must all be run by the client.");
 }

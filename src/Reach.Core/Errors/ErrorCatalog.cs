@@ -73,7 +73,7 @@ public static partial class ErrorCatalog
 
     // 2000: pack manifests
     /// <summary>No pack at the given path.</summary>
-    public static readonly ErrorCode PackNotFound = Define("REACH-2001", ErrorKind.Input, "No pack at that path", "Pass a directory that holds a pack.json, e.g. examples/packs/hello.");
+    public static readonly ErrorCode PackNotFound = Define("REACH-2001", ErrorKind.Input, "No pack at that path (or by that name)", "Pass a directory that holds a pack.json, e.g. examples/packs/hello; a runner client names an installed pack (GET /v1/packs) or one in the runner's pack directories.");
     /// <summary>pack.json is not valid JSON.</summary>
     public static readonly ErrorCode ManifestInvalidJson = Define("REACH-2002", ErrorKind.Input, "pack.json is not valid JSON", "Fix the JSON at the reported line and column.");
     /// <summary>A manifest field is missing or has the wrong type.</summary>

@@ -44,6 +44,6 @@ public sealed record GatewayOptions
 /// <summary>A runner to record into: its URL, the gateway pack written for it, and the policy bundle it compiles.</summary>
 /// <param name="Url">The runner's base URL (<c>http://127.0.0.1:8787</c>).</param>
 /// <param name="PackDirectory">The directory holding the gateway pack (<see cref="RunnerGatewaySession.WritePack"/>).</param>
-/// <param name="PolicyPath">The bundle's full path on the runner's machine, or null for the runner's default gate.</param>
+/// <param name="PolicyPath">The bundle file, sent to the runner inline; null for the runner's default gate.</param>
 /// <param name="PolicyMode">enforce or warn, with a bundle.</param>
 public sealed record RunnerTarget(Uri Url, string PackDirectory, string? PolicyPath, string? PolicyMode);

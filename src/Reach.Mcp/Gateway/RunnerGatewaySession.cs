@@ -9,7 +9,7 @@ namespace Reach.Mcp.Gateway;
 
 /// <summary>
 /// A gateway session recorded by a runner (<c>--runner URL</c>) over its HTTP API: the session is opened on the
-/// gateway pack with the policy bundle, each call is decided by the runner (<c>decide</c>), forwarded when allowed,
+/// gateway pack with the policy bundle (both sent inline), each call is decided by the runner (<c>decide</c>), forwarded when allowed,
 /// and recorded with its client-supplied result (<c>tool-calls</c>); a denied call is recorded as the denial it is.
 /// The runner's transcript is the record, in the same format.
 /// </summary>
@@ -22,10 +22,12 @@ public sealed class RunnerGatewaySession : IGatewaySession
     internal RunnerGatewaySession(GatewayOptions options, RunnerTarget runner)
     {
         _http = new HttpClient { BaseAddress = runner.Url, Timeout = options.CallTimeout + TimeSpan.FromSeconds(30) };
-        var body = new JsonObject { ["pack"] = runner.PackDirectory };
+        // A runner takes no server paths: the gateway pack (tools the client runs, nothing the runner executes) and the
+        // policy bundle go inline.
+        var body = new JsonObject { ["pack"] = JsonNode.Parse(File.ReadAllBytes(Path.Combine(runner.PackDirectory, "pack.json"))) };
         if (runner.PolicyPath is not null)
         {
-            body["policy"] = runner.PolicyPath;
+            body["policy"] = JsonNode.Parse(File.ReadAllBytes(runner.PolicyPath));
             body["policy_mode"] = runner.PolicyMode ?? "enforce";
         }
 

@@ -21,6 +21,8 @@ internal static class ConfigJson
         Setting(w, ReachConfig.AuthFailuresKey, config.AuthFailuresPerMinute.Source, null, v => v.WriteNumberValue(config.AuthFailuresPerMinute.Value));
         Setting(w, ReachConfig.SpawnMaxDepthKey, config.SpawnMaxDepth.Source, null, v => v.WriteNumberValue(config.SpawnMaxDepth.Value));
         Setting(w, ReachConfig.SpawnMaxChildrenKey, config.SpawnMaxChildren.Source, null, v => v.WriteNumberValue(config.SpawnMaxChildren.Value));
+        Setting(w, ReachConfig.PackDirectoriesKey, config.PackDirectories.Source, null, v => Strings(v, config.PackDirectories.Value));
+        Setting(w, ReachConfig.PolicyDirectoriesKey, config.PolicyDirectories.Source, null, v => Strings(v, config.PolicyDirectories.Value));
         w.WriteEndObject();
         WriteFeatures(w, config);
         w.WriteStartArray("warnings");
@@ -56,6 +58,17 @@ internal static class ConfigJson
         }
 
         w.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter w, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray();
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Setting(Utf8JsonWriter w, string key, ConfigSource source, string? variable, Action<Utf8JsonWriter> value)

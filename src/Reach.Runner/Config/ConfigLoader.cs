@@ -136,6 +136,12 @@ internal static class ConfigLoader
                     case ReachConfig.RequireTokenKey:
                         config = config with { RequireToken = new(Boolean(member.Value, where), ConfigSource.File) };
                         break;
+                    case ReachConfig.PackDirectoriesKey:
+                        config = config with { PackDirectories = new(Directories(member.Value, where, Path.GetDirectoryName(path)!), ConfigSource.File) };
+                        break;
+                    case ReachConfig.PolicyDirectoriesKey:
+                        config = config with { PolicyDirectories = new(Directories(member.Value, where, Path.GetDirectoryName(path)!), ConfigSource.File) };
+                        break;
                     case ReachConfig.FeaturesKey:
                         if (member.Value.ValueKind != JsonValueKind.Object)
                         {
@@ -215,6 +221,11 @@ internal static class ConfigLoader
         JsonValueKind.False => false,
         _ => throw Invalid(where, "true or false"),
     };
+
+    private static string[] Directories(JsonElement value, string where, string home) =>
+        value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && e.GetString()!.Length > 0)
+            ? [.. value.EnumerateArray().Select(e => Path.GetFullPath(e.GetString()!, home))]
+            : throw Invalid(where, "an array of directory paths");
 
     private static int Interval(JsonElement value, string where) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var ms) && ms >= 0 ? ms : throw Invalid(where, "a whole number of milliseconds, 0 or more");

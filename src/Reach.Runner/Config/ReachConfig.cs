@@ -19,6 +19,8 @@ internal sealed record ReachConfig
     public const string RateLimitKey = "rate_limit_per_second";
     public const string RequireTokenKey = "require_token";
     public const string AuthFailuresKey = "auth_failures_per_minute";
+    public const string PackDirectoriesKey = "pack_directories";
+    public const string PolicyDirectoriesKey = "policy_directories";
     public const string PolicyModeVariable = "REACH_POLICY_MODE";
     public const string RequireSignedVariable = "REACH_REQUIRE_SIGNED";
     public const string FsyncIntervalVariable = "REACH_FSYNC_INTERVAL_MS";
@@ -56,6 +58,12 @@ internal sealed record ReachConfig
 
     /// <summary>Whether every request needs a token, even on a loopback bind.</summary>
     public ConfigValue<bool> RequireToken { get; init; } = new(false, ConfigSource.Default);
+
+    /// <summary>Directories of packs (each folder in it, or the directory itself) runner clients may open by manifest NAME (relative entries: from REACH_HOME).</summary>
+    public ConfigValue<IReadOnlyList<string>> PackDirectories { get; init; } = new([], ConfigSource.Default);
+
+    /// <summary>Directories whose NAME/policy.json or NAME.json are bundles runner clients may name (relative entries: from REACH_HOME).</summary>
+    public ConfigValue<IReadOnlyList<string>> PolicyDirectories { get; init; } = new([], ConfigSource.Default);
 
     /// <summary>Every known flag (<see cref="FeatureFlag.All"/>), on or off, with its source.</summary>
     public required IReadOnlyDictionary<string, ConfigValue<bool>> Features { get; init; }

@@ -65,7 +65,7 @@ export interface paths {
         /** List the tenant's sessions, by id, a page at a time (filter by status and pack) */
         get: operations["listSessions"];
         put?: never;
-        /** Open a session bound to a pack (its tools, permissions and budgets) and, optionally, a policy bundle */
+        /** Open a session bound to a pack named NAME or NAME@VERSION (installed for the tenant or by the operator, or in the runner's pack directories; never a path) and, optionally, a policy bundle by name or inline */
         post: operations["openSession"];
         delete?: never;
         options?: never;
@@ -202,7 +202,7 @@ export interface paths {
         /** List the tenant's runs, by id, a page at a time (filter by status and pack) */
         get: operations["listRuns"];
         put?: never;
-        /** Start a run of a local pack with inputs; it runs in the background (202), its events stream as they are committed */
+        /** Start a run of a named pack with inputs; it runs in the background (202), its events stream as they are committed */
         post: operations["startRun"];
         delete?: never;
         options?: never;
@@ -302,7 +302,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the packs installed in REACH_HOME */
+        /** List the packs installed for the tenant (scope tenant) and by the operator (scope runner); paths are inside the packs directory */
         get: operations["listPacks"];
         put?: never;
         post?: never;
@@ -321,7 +321,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Install a pack from a configured registry; its archive, digest and signature are checked before anything is written */
+        /** Install a pack from a configured registry for the request's tenant only; its archive, digest and signature are checked before anything is written */
         post: operations["installPack"];
         delete?: never;
         options?: never;
@@ -338,7 +338,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify a pack directory offline: its digest and its signature by a trusted key */
+        /** Verify a named pack offline: its digest and its signature by a trusted key */
         post: operations["verifyPack"];
         delete?: never;
         options?: never;
@@ -440,6 +440,7 @@ export interface components {
             previous_version?: null | string;
             already_installed: boolean;
         };
+        /** @description An installed pack; `path` is inside its packs directory, `scope` is `tenant` (installed over the API for this tenant) or `runner` (by the operator). */
         InstalledPackBody: {
             name: string;
             version: string;
@@ -447,6 +448,7 @@ export interface components {
             key_id: string;
             registry: string;
             path: string;
+            scope: string;
         };
         JsonElement: unknown;
         PackListBody: {
@@ -785,15 +787,15 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "pack": "examples/packs/files-and-processes",
+                 *       "pack": "files-and-processes",
                  *       "inputs": {},
-                 *       "policy": "policies/strict-safe-mode"
+                 *       "policy": "strict-safe-mode"
                  *     }
                  */
                 "application/json": {
                     pack: string;
                     inputs?: unknown;
-                    policy?: null | string;
+                    policy?: unknown;
                     policy_mode?: null | string;
                 };
             };
@@ -2111,7 +2113,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "pack": "examples/packs/hello",
+                 *       "pack": "hello",
                  *       "inputs": {
                  *         "name": "Ada"
                  *       }
@@ -2120,7 +2122,7 @@ export interface operations {
                 "application/json": {
                     pack: string;
                     inputs?: unknown;
-                    policy?: null | string;
+                    policy?: unknown;
                 };
             };
         };
@@ -2826,7 +2828,8 @@ export interface operations {
                      *           "digest": "sha256:0608e769898af07350419673c9348405f6a5c0ffae37f862339e56e72c500c35",
                      *           "key_id": "RWQ0123456789ABCDEF",
                      *           "registry": "local",
-                     *           "path": "/home/ada/.reach/packs/hello/1.0.0"
+                     *           "path": "hello/1.0.0",
+                     *           "scope": "tenant"
                      *         }
                      *       ]
                      *     }
@@ -2928,7 +2931,7 @@ export interface operations {
                      *       "key_id": "RWQ0123456789ABCDEF",
                      *       "signer": "ada",
                      *       "registry": "local",
-                     *       "directory": "/home/ada/.reach/packs/hello/1.0.0",
+                     *       "directory": "hello/1.0.0",
                      *       "already_installed": false
                      *     }
                      */
@@ -3062,11 +3065,11 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "path": "examples/packs/hello"
+                 *       "pack": "hello"
                  *     }
                  */
                 "application/json": {
-                    path: string;
+                    pack: string;
                 };
             };
         };
@@ -3217,7 +3220,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "bundle": "policies/strict-safe-mode",
+                 *       "bundle": "strict-safe-mode",
                  *       "call": {
                  *         "tool": "fs.write",
                  *         "input": {
@@ -3228,7 +3231,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    bundle: string;
+                    bundle: unknown;
                     call: unknown;
                     mode?: null | string;
                 };
