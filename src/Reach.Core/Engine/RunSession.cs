@@ -57,6 +57,21 @@ public sealed partial class RunSession : IDisposable
                 Tally(tool, cost);
             }
 
+            // What children hold (reserved at spawn, less what those that closed gave back) counts as spent.
+            foreach (var (child, reserved) in resume.Reservations)
+            {
+                _budget.Reserve(reserved);
+                _reservations[child] = reserved;
+            }
+
+            foreach (var (child, returned) in resume.Returns)
+            {
+                _budget.Release(returned);
+                _reservations.Remove(child);
+            }
+
+            Spawned = resume.Spawned;
+
             Calls = resume.Calls;
             if (resume.Hashes.Count > 0)
             {
@@ -261,6 +276,7 @@ public sealed partial class RunSession : IDisposable
             Rules = stoppedBy?.Rules ?? [],
             StepId = status == RunStatus.Succeeded ? null : stepId,
             Output = output,
+            Usage = usage,
         };
     }
 

@@ -59,4 +59,7 @@ public static partial class ErrorCatalog
 
     /// <summary>No endpoint has that method and path.</summary>
     public static readonly ErrorCode RunnerNoSuchEndpoint = Define("REACH-4021", ErrorKind.Input, "No such endpoint", "Check the method and path against GET /openapi/v1.json or /docs.");
+
+    /// <summary>A spawn asks for more budget than the parent session has left (its open children's reservations count as used).</summary>
+    public static readonly ErrorCode SpawnBudgetExhausted = Define("REACH-4040", ErrorKind.Negative, "The parent's remaining budget cannot cover the child", "Ask for a smaller child budget, close children to get back what they did not use, or raise the pack's budgets.");
 }
