@@ -141,7 +141,7 @@ internal sealed class RunnerSession : IDisposable
     /// committed, then thrown (REACH-4012 for the limits, REACH-4040 for the budget) with the event's seq and hash.
     /// </summary>
     /// <remarks>If the child's start cannot be committed the reservation stays: the parent loses budget, never the reverse.</remarks>
-    public async Task<RunnerSession> SpawnAsync(IReadOnlyList<string> tools, Budgets? asked, SpawnLimits? limits, Func<int, Budgets, RunnerSession> create)
+    public async Task<RunnerSession> SpawnAsync(IReadOnlyList<string> tools, Budgets? asked, SpawnLimits? limits, Func<int, SpawnBudgetDecision, RunnerSession> create)
     {
         ArgumentNullException.ThrowIfNull(create);
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -171,7 +171,7 @@ internal sealed class RunnerSession : IDisposable
                 throw await RefuseAsync(depth, tools, budget.Code ?? ErrorCatalog.SpawnBudgetExhausted, budget.Reason, budget).ConfigureAwait(false);
             }
 
-            child = create(depth, budget.Child!);
+            child = create(depth, budget);
             try
             {
                 _core.RecordSpawn(child.Id, depth, tools, null, $"spawned '{child.Id}' with {tools.Count} tool(s) at depth {depth}", budget);

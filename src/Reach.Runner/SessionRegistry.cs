@@ -124,21 +124,21 @@ internal sealed class SessionRegistry : IAsyncDisposable
 
         CheckNarrows(parent.Pack.Manifest.Budgets, budgets);
         var limits = Config.IsEnabled(FeatureFlag.UnlimitedSpawns) ? null : new SpawnLimits(Config.SpawnMaxDepth.Value, Config.SpawnMaxChildren.Value);
-        var child = await parent.SpawnAsync(names, budgets, limits, (depth, childBudgets) =>
+        var child = await parent.SpawnAsync(names, budgets, limits, (depth, budget) =>
         {
-            var manifest = parent.Pack.Manifest with { Tools = [.. declared.Where(t => names.Contains(t.Name, StringComparer.Ordinal))], Budgets = childBudgets };
-            return Create(tenant, parent.Setup with { Pack = parent.Pack with { Manifest = manifest }, ParentId = parentId, Depth = depth });
+            var manifest = parent.Pack.Manifest with { Tools = [.. declared.Where(t => names.Contains(t.Name, StringComparer.Ordinal))], Budgets = budget.Child! };
+            return Create(tenant, parent.Setup with { Pack = parent.Pack with { Manifest = manifest }, ParentId = parentId, Depth = depth }, budget.At);
         }).ConfigureAwait(false);
         _sessions[(tenant, child.Id)] = child;
         return child;
     }
 
     // A session whose header and run.started are written but not yet committed (StartAsync commits them).
-    private RunnerSession Create(string tenant, SessionSetup setup)
+    private RunnerSession Create(string tenant, SessionSetup setup, DateTimeOffset? startedAt = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind);
-        var core = new RunSession(template.For(setup.Pack, setup.Inputs));
+        var core = new RunSession(template.For(setup.Pack, setup.Inputs) with { StartedAt = startedAt });
         var stream = transcript();
         return new RunnerSession(tenant, core, effects, setup, stream, Store, _clock, created: stream.Session.Created);
     }

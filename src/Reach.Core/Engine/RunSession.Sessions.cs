@@ -60,12 +60,13 @@ public sealed partial class RunSession
     /// <summary>
     /// Asks the budget gate whether a child asking for <paramref name="asked"/> can be carved out of what this session
     /// has left (docs/EXECUTION_MODEL.md); records nothing and reserves nothing. <see cref="RecordSpawn"/> with a
-    /// permitted decision reserves it.
+    /// permitted decision reserves it; the child starts at the decision's <see cref="SpawnBudgetDecision.At"/>.
     /// </summary>
     public SpawnBudgetDecision DecideSpawn(Budgets? asked)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        return _budget.DecideSpawn(asked, _options.Clock.GetUtcNow() - _startedAt);
+        var now = _options.Clock.GetUtcNow();
+        return _budget.DecideSpawn(asked, now - _startedAt) with { At = now };
     }
 
     /// <summary>

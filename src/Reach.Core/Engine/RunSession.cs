@@ -96,7 +96,7 @@ public sealed partial class RunSession : IDisposable
         _budget = new BudgetGate(options.Pack.Budgets);
         _stream = options.OpenTranscript(RunId);
         _writer = new TranscriptWriter(_stream, Header, options.Random, options.WriterOptions);
-        _startedAt = options.Clock.GetUtcNow();
+        _startedAt = options.StartedAt ?? options.Clock.GetUtcNow();
         Append(RunStartedType, EventTypes.RunStarted, null, null, "run started", w =>
         {
             w.WriteString("at", Timestamp(_startedAt));

@@ -21,6 +21,12 @@ public sealed record SpawnBudgetDecision
     /// <summary>The child's limits, when permitted.</summary>
     public Budgets? Child { get; init; }
 
+    /// <summary>
+    /// The clock reading the decision was made at: the child's time is counted from it
+    /// (<see cref="Engine.SessionOptions.StartedAt"/>), so it cannot end after the parent's.
+    /// </summary>
+    public DateTimeOffset At { get; init; }
+
     /// <summary>What the parent reserves for the child, when permitted.</summary>
     public BudgetReservation Reserved { get; init; }
 }
