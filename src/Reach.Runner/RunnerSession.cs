@@ -58,9 +58,6 @@ internal sealed class RunnerSession : IDisposable
 
     public LoadedPack Pack => Setup.Pack;
 
-    /// <summary>How many child sessions this session has spawned (counted from its transcript's spawns on resume).</summary>
-    public int Children => _core.Spawned;
-
     /// <summary>The children that still hold part of this session's budget (spawned and not yet closed).</summary>
     public IReadOnlyList<string> OpenChildren => [.. _core.OpenChildren];
 
