@@ -100,7 +100,7 @@ internal sealed record DecideBody(string Tool, JsonElement? Input, string? Step)
 /// <summary>Budgets, each optional.</summary>
 internal sealed record BudgetBody(long? MaxSteps, long? MaxToolCalls, decimal? MaxCost, long? MaxDurationMs);
 
-/// <summary>Spawn a child session narrowed to some of the parent's tools and budgets.</summary>
+/// <summary>Spawn a child session narrowed to some of the parent's tools, with a budget carved out of what the parent has left (a limit not named: half of what is left).</summary>
 internal sealed record SpawnBody(IReadOnlyList<string>? Tools, BudgetBody? Budget);
 
 /// <summary>Start a pack run.</summary>

@@ -52,12 +52,12 @@ internal static class OpenApiDescriptions
             """{"decision":{"allowed":false,"effect":"deny","code":"REACH-2201","reason":"The tool 'http.get' is not declared by the pack 'files-and-processes'; undeclared tools are denied.","rules":["reach.declared-tool"],"gate":"policy"}}""",
             [400, 401, 403, 404, 409, 413, 429]),
         ["spawnSession"] = new(
-            "Open a child session whose tools and budgets are a subset of the parent's; the spawn limits' refusal (403, REACH-4012) is recorded in the parent's transcript",
+            "Open a child session whose tools are a subset of the parent's and whose budget is carved out of what the parent has left (reserved until the child closes); a refusal by the spawn limits (403, REACH-4012) or by the parent's budget (403, REACH-4040) is recorded in the parent's transcript",
             """{"tools":["fs.read"],"budget":{"max_tool_calls":5}}""",
             $$"""{"session_id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","tenant":"default","status":"open","pack":{"name":"files-and-processes","version":"1.0.0","digest":"{{Digest}}"},"tools":["fs.read"],"parent_id":"{{Session}}","depth":1,"created":"2026-11-25T10:00:05.0000000Z","events":0}""",
             [400, 401, 403, 404, 409, 413, 429]),
         ["closeSession"] = new(
-            "Close a session: records run.finished, seals the transcript and returns its fingerprint",
+            "Close a session: records run.finished, seals the transcript and returns its fingerprint; a child gives back to its open parent what it did not use of its budget",
             null,
             $$"""{"session_id":"{{Session}}","status":"succeeded","fingerprint":"{{Hash}}","events":9}""",
             [401, 403, 404, 409, 429]),

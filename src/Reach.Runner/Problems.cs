@@ -44,7 +44,7 @@ internal static class Problems
             return StatusCodes.Status401Unauthorized;
         }
 
-        if (error == ErrorCatalog.RunnerTenantForbidden || error == ErrorCatalog.RunnerSpawnLimit)
+        if (error == ErrorCatalog.RunnerTenantForbidden || error == ErrorCatalog.RunnerSpawnLimit || error == ErrorCatalog.SpawnBudgetExhausted)
         {
             return StatusCodes.Status403Forbidden;
         }

@@ -29,7 +29,6 @@ internal sealed class RunnerSession : IDisposable
     private readonly Dictionary<string, (Sha256Digest Body, byte[] Answer)> _answers = new(StringComparer.Ordinal);
     private readonly Queue<string> _answerOrder = new();
     private long _calls;
-    private int _children;
 
     public RunnerSession(string tenant, RunSession core, SuppliedEffects effects, SessionSetup setup, StoredTranscriptStream transcript, IRunnerStore store, TimeProvider clock, long calls = 0, DateTimeOffset? created = null)
     {
@@ -59,23 +58,8 @@ internal sealed class RunnerSession : IDisposable
 
     public LoadedPack Pack => Setup.Pack;
 
-    /// <summary>How many child sessions this session has spawned (or is spawning: a slot is reserved first).</summary>
-    public int Children => Volatile.Read(ref _children);
-
-    /// <summary>Takes one of <paramref name="max"/> child slots, atomically, so concurrent spawns cannot pass the limit.</summary>
-    public bool TryReserveChild(int max)
-    {
-        if (Interlocked.Increment(ref _children) <= max)
-        {
-            return true;
-        }
-
-        Interlocked.Decrement(ref _children);
-        return false;
-    }
-
-    /// <summary>Gives back a reserved slot whose child could not be opened.</summary>
-    public void ReleaseChild() => Interlocked.Decrement(ref _children);
+    /// <summary>The children that still hold part of this session's budget (spawned and not yet closed).</summary>
+    public IReadOnlyList<string> OpenChildren => [.. _core.OpenChildren];
 
     public RunResult? Closed { get; private set; }
 
@@ -146,18 +130,88 @@ internal sealed class RunnerSession : IDisposable
     public Task<GateCheck> DecideAsync(string tool, JsonElement input, string? stepId) =>
         WithGateAsync(() => _core.Evaluate(tool, input, stepId, _calls), Task.FromResult);
 
-    /// <summary>Records a spawn (or its refusal) in this session's transcript.</summary>
-    public Task<AppendedEvent> RecordSpawnAsync(string? childId, int depth, IReadOnlyList<string> tools, ErrorCode? code, string reason) =>
-        WithGateAsync(
-            () =>
+    /// <summary>
+    /// Spawns a child, one spawn or call at a time, so concurrent spawns can pass neither the limits nor the budget:
+    /// checks <paramref name="limits"/> (null: unlimited), asks the budget gate to carve the child's budget out of what
+    /// this session has left, has <paramref name="create"/> build the child with it, records the <c>session.spawn</c>
+    /// (which reserves the budget) and commits it, and only then commits the child's start. A refusal is recorded and
+    /// committed, then thrown (REACH-4012 for the limits, REACH-4040 for the budget) with the event's seq and hash.
+    /// </summary>
+    /// <remarks>If the child's start cannot be committed the reservation stays: the parent loses budget, never the reverse.</remarks>
+    public async Task<RunnerSession> SpawnAsync(IReadOnlyList<string> tools, Budgets? asked, SpawnLimits? limits, Func<int, SpawnBudgetDecision, RunnerSession> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        await _gate.WaitAsync().ConfigureAwait(false);
+        RunnerSession child;
+        try
+        {
+            ThrowIfUnusable();
+            var depth = Setup.Depth + 1;
+            string? refusal = null;
+            if (limits is { } limit && depth > limit.MaxDepth)
             {
-                return _core.RecordSpawn(childId, depth, tools, code, reason);
-            },
-            async appended =>
+                refusal = $"A child of '{Id}' would be {depth} spawns deep; the limit is {limit.MaxDepth} (spawn_max_depth).";
+            }
+            else if (limits is { } count && _core.Spawned >= count.MaxChildren)
             {
+                refusal = $"'{Id}' has spawned {_core.Spawned} children; the limit is {count.MaxChildren} (spawn_max_children).";
+            }
+
+            if (refusal is not null)
+            {
+                throw await RefuseAsync(depth, tools, ErrorCatalog.RunnerSpawnLimit, refusal, null).ConfigureAwait(false);
+            }
+
+            var budget = _core.DecideSpawn(asked);
+            if (budget.Effect == GateEffect.Deny)
+            {
+                throw await RefuseAsync(depth, tools, budget.Code ?? ErrorCatalog.SpawnBudgetExhausted, budget.Reason, budget).ConfigureAwait(false);
+            }
+
+            child = create(depth, budget);
+            try
+            {
+                _core.RecordSpawn(child.Id, depth, tools, null, $"spawned '{child.Id}' with {tools.Count} tool(s) at depth {depth}", budget);
                 await CommitAsync().ConfigureAwait(false);
-                return appended;
-            });
+            }
+            catch
+            {
+                child.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        try
+        {
+            await child.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            child.Dispose();
+            throw;
+        }
+
+        return child;
+    }
+
+    /// <summary>Takes back what the closed child <paramref name="childId"/> did not use of its reservation (nothing when it holds none).</summary>
+    public Task ReturnChildAsync(string childId, BudgetUsage used) =>
+        WithGateAsync(() => _core.RecordChildClosed(childId, used), _ => Task.FromResult(0));
+
+    // Records a refused spawn, commits it, and returns the exception that answers it.
+    private async Task<ReachException> RefuseAsync(int depth, IReadOnlyList<string> tools, ErrorCode code, string reason, SpawnBudgetDecision? budget)
+    {
+        var recorded = _core.RecordSpawn(null, depth, tools, code, reason, budget);
+        await CommitAsync().ConfigureAwait(false);
+        return new ReachException(code, reason)
+        {
+            Details = new Dictionary<string, object?>(StringComparer.Ordinal) { ["seq"] = recorded.Seq, ["hash"] = recorded.Hash.ToString() },
+        };
+    }
 
     /// <summary>Records <c>run.finished</c>, seals the transcript and marks the stored session closed with its seal.</summary>
     public Task<RunResult> CloseAsync() => WithGateAsync(
@@ -245,6 +299,9 @@ internal sealed class RunnerSession : IDisposable
         }
     }
 }
+
+/// <summary>The spawn limits (spawn_max_depth, spawn_max_children), when <c>enable_unlimited_spawns</c> is off.</summary>
+internal sealed record SpawnLimits(int MaxDepth, int MaxChildren);
 
 /// <summary>An Idempotency-Key and the digest of the body it came with.</summary>
 internal readonly record struct Idempotency(string Key, Sha256Digest Body);

@@ -116,20 +116,27 @@ internal sealed class SessionRegistry : IAsyncDisposable
     /// <summary>Opens a session: draws the run id and commits the header and <c>run.started</c> to the store.</summary>
     public async Task<RunnerSession> OpenAsync(string tenant, SessionSetup setup)
     {
-        ArgumentNullException.ThrowIfNull(setup);
-        var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind);
-        var core = new RunSession(template.For(setup.Pack, setup.Inputs));
-        var stream = transcript();
-        var session = new RunnerSession(tenant, core, effects, setup, stream, Store, _clock, created: stream.Session.Created);
-        await session.StartAsync().ConfigureAwait(false);
-        _sessions[(tenant, core.RunId)] = session;
+        var session = Create(tenant, setup);
+        try
+        {
+            await session.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        _sessions[(tenant, session.Id)] = session;
         return session;
     }
 
     /// <summary>
     /// Opens a child of the tenant's open session, narrowed to <paramref name="tools"/> (null: all of the parent's) and
-    /// <paramref name="budgets"/>; the spawn limits apply unless <c>enable_unlimited_spawns</c> is on, and a refusal is
-    /// recorded in the parent's transcript before it is answered (REACH-4012).
+    /// with a budget carved out of what the parent has left (<paramref name="budgets"/> names the limits it asks for;
+    /// those it does not name are all the parent has left). The spawn limits apply unless <c>enable_unlimited_spawns</c>
+    /// is on; a refusal by them (REACH-4012) or by the parent's budget (REACH-4040) is recorded in the parent's
+    /// transcript before it is answered.
     /// </summary>
     public async Task<RunnerSession> SpawnAsync(string tenant, string parentId, IReadOnlyList<string>? tools, Budgets? budgets, CancellationToken cancellationToken)
     {
@@ -142,47 +149,25 @@ internal sealed class SessionRegistry : IAsyncDisposable
             throw new ReachException(ErrorCatalog.RunnerSpawnNotSubset, $"The parent session '{parentId}' does not declare {string.Join(", ", missing.Select(n => $"'{n}'"))}; a child can only narrow its parent's tools.") { Details = Field("tools") };
         }
 
-        var narrowed = Narrow(parent.Pack.Manifest.Budgets, budgets);
-        var depth = parent.Setup.Depth + 1;
-        var limited = !Config.IsEnabled(FeatureFlag.UnlimitedSpawns);
-        var reserved = false;
-        if (limited)
+        CheckNarrows(parent.Pack.Manifest.Budgets, budgets);
+        var limits = Config.IsEnabled(FeatureFlag.UnlimitedSpawns) ? null : new SpawnLimits(Config.SpawnMaxDepth.Value, Config.SpawnMaxChildren.Value);
+        var child = await parent.SpawnAsync(names, budgets, limits, (depth, budget) =>
         {
-            string? refusal = null;
-            if (depth > Config.SpawnMaxDepth.Value)
-            {
-                refusal = $"A child of '{parentId}' would be {depth} spawns deep; the limit is {Config.SpawnMaxDepth.Value} (spawn_max_depth).";
-            }
-            else if (!(reserved = parent.TryReserveChild(Config.SpawnMaxChildren.Value)))
-            {
-                refusal = $"'{parentId}' has spawned {parent.Children} children; the limit is {Config.SpawnMaxChildren.Value} (spawn_max_children).";
-            }
-
-            if (refusal is not null)
-            {
-                var recorded = await parent.RecordSpawnAsync(null, depth, names, ErrorCatalog.RunnerSpawnLimit, refusal).ConfigureAwait(false);
-                throw new ReachException(ErrorCatalog.RunnerSpawnLimit, refusal)
-                {
-                    Details = new Dictionary<string, object?>(StringComparer.Ordinal) { ["seq"] = recorded.Seq, ["hash"] = recorded.Hash.ToString() },
-                };
-            }
-        }
-
-        var manifest = parent.Pack.Manifest with { Tools = [.. declared.Where(t => names.Contains(t.Name, StringComparer.Ordinal))], Budgets = narrowed };
-        var setup = parent.Setup with { Pack = parent.Pack with { Manifest = manifest }, ParentId = parentId, Depth = depth };
-        RunnerSession child;
-        try
-        {
-            child = await OpenAsync(tenant, setup).ConfigureAwait(false);
-            await parent.RecordSpawnAsync(child.Id, depth, names, null, $"spawned '{child.Id}' with {names.Count} tool(s) at depth {depth}").ConfigureAwait(false);
-        }
-        catch when (reserved)
-        {
-            parent.ReleaseChild();
-            throw;
-        }
-
+            var manifest = parent.Pack.Manifest with { Tools = [.. declared.Where(t => names.Contains(t.Name, StringComparer.Ordinal))], Budgets = budget.Child! };
+            return Create(tenant, parent.Setup with { Pack = parent.Pack with { Manifest = manifest }, ParentId = parentId, Depth = depth }, budget.At);
+        }).ConfigureAwait(false);
+        _sessions[(tenant, child.Id)] = child;
         return child;
+    }
+
+    // A session whose header and run.started are written but not yet committed (StartAsync commits them).
+    private RunnerSession Create(string tenant, SessionSetup setup, DateTimeOffset? startedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind);
+        var core = new RunSession(template.For(setup.Pack, setup.Inputs) with { StartedAt = startedAt });
+        var stream = transcript();
+        return new RunnerSession(tenant, core, effects, setup, stream, Store, _clock, created: stream.Session.Created);
     }
 
     /// <summary>The tool names of the tenant's session when this runner holds it open, else null.</summary>
@@ -234,6 +219,11 @@ internal sealed class SessionRegistry : IAsyncDisposable
     {
         var bytes = await Store.ReadTranscriptAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(tenant, stored.Id);
         var setup = PrepareRecorded(tenant, stored.PackDirectory, RecordedInputs(bytes), stored.Policy) with { ParentId = stored.ParentId, Depth = stored.Depth };
+        if (stored.ParentId is { } parentId)
+        {
+            setup = await NarrowedAsChildAsync(tenant, stored.Id, parentId, setup, bytes, cancellationToken).ConfigureAwait(false);
+        }
+
         var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind, resumed: new ResumePoint(stored.Created, stored.Events + 1));
 
         // The file beside the store carries on from exactly what the store holds (a killed runner may have written less).
@@ -241,8 +231,25 @@ internal sealed class SessionRegistry : IAsyncDisposable
         var core = RunSession.Resume(template.For(setup.Pack, setup.Inputs), bytes);
         var session = new RunnerSession(tenant, core, effects, setup, transcript(), Store, _clock, core.Calls, stored.Created);
         session.Preload(await Store.ReadAnswersAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false));
+        await ReconcileChildrenAsync(tenant, session, cancellationToken).ConfigureAwait(false);
         _sessions[(tenant, stored.Id)] = session;
         return session;
+    }
+
+    // A resumed child is held to what it was spawned with, not to its pack: the budget its run.started recorded and
+    // the tools its parent's session.spawn named. Without them it is not resumed rather than widened.
+    private async Task<SessionSetup> NarrowedAsChildAsync(string tenant, string id, string parentId, SessionSetup setup, byte[] transcript, CancellationToken cancellationToken)
+    {
+        var parent = await Store.ReadTranscriptAsync(tenant, parentId, cancellationToken).ConfigureAwait(false);
+        var tools = parent is null ? null : SpawnRecords.SpawnedTools(parent, id);
+        var budgets = SpawnRecords.StartedBudgets(transcript);
+        if (tools is null || budgets is null)
+        {
+            throw new ReachException(ErrorCatalog.SessionNotResumable, $"The session '{id}' is a child of '{parentId}', whose transcript does not record the spawn it was opened with.");
+        }
+
+        var manifest = setup.Pack.Manifest with { Tools = [.. setup.Pack.Manifest.Tools.Where(t => tools.Contains(t.Name, StringComparer.Ordinal))], Budgets = budgets };
+        return setup with { Pack = setup.Pack with { Manifest = manifest } };
     }
 
     // The resolved inputs run.started recorded (the line after the header).
@@ -268,7 +275,49 @@ internal sealed class SessionRegistry : IAsyncDisposable
         var result = await session.CloseAsync().ConfigureAwait(false);
         _sessions.TryRemove((tenant, id), out _);
         session.Dispose();
+        if (session.Setup.ParentId is { } parentId)
+        {
+            await ReturnToParentAsync(tenant, parentId, id, result.Usage, cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
+    }
+
+    // A closed child gives back to its open parent what it did not use. A parent that closed first takes nothing back;
+    // one this runner cannot reach now takes it back when it is next resumed (ReconcileChildrenAsync).
+    private async Task ReturnToParentAsync(string tenant, string parentId, string childId, BudgetUsage used, CancellationToken cancellationToken)
+    {
+        RunnerSession parent;
+        try
+        {
+            parent = await GetAsync(tenant, parentId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReachException ex) when (ex.Error == ErrorCatalog.RunnerSessionClosed || ex.Error == ErrorCatalog.RunnerSessionNotFound)
+        {
+            return;
+        }
+
+        await parent.ReturnChildAsync(childId, used).ConfigureAwait(false);
+    }
+
+    // On resume, a parent takes back the unused budget of children that closed while it could not be told (a runner
+    // stopped between the child's close and the parent's session.return): their usage is in their run.finished.
+    private async Task ReconcileChildrenAsync(string tenant, RunnerSession parent, CancellationToken cancellationToken)
+    {
+        foreach (var childId in parent.OpenChildren)
+        {
+            var stored = await Store.GetSessionAsync(tenant, childId, cancellationToken).ConfigureAwait(false);
+            if (stored is null || stored.Status == StoredSession.Open)
+            {
+                continue;
+            }
+
+            var bytes = await Store.ReadTranscriptAsync(tenant, childId, cancellationToken).ConfigureAwait(false);
+            if (bytes is not null && SpawnRecords.FinishedUsage(bytes) is { } used)
+            {
+                await parent.ReturnChildAsync(childId, used).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The tenant's stored session with that id (open or closed); REACH-4002 (404) when the tenant has none.</summary>
@@ -319,33 +368,28 @@ internal sealed class SessionRegistry : IAsyncDisposable
         _resuming.Dispose();
     }
 
-    private static Budgets Narrow(Budgets parent, Budgets? asked)
+    // A child asks for limits no larger than its parent's (REACH-4013, not recorded: the request is malformed); whether
+    // they fit in what the parent has left is the parent's budget gate's call, recorded.
+    private static void CheckNarrows(Budgets parent, Budgets? asked)
     {
         if (asked is null)
         {
-            return parent;
+            return;
         }
 
-        static T? Pick<T>(T? parentValue, T? askedValue, string field)
+        static void Check<T>(T? parentValue, T? askedValue, string field)
             where T : struct, IComparable<T>
         {
-            if (askedValue is null)
+            if (askedValue is { } value && parentValue is { } limit && value.CompareTo(limit) > 0)
             {
-                return parentValue;
+                throw new ReachException(ErrorCatalog.RunnerSpawnNotSubset, $"The child's budget {field} ({value}) is larger than the parent's ({limit}).") { Details = Field("budget." + field) };
             }
-
-            return parentValue is { } limit && askedValue.Value.CompareTo(limit) > 0
-                ? throw new ReachException(ErrorCatalog.RunnerSpawnNotSubset, $"The child's budget {field} ({askedValue}) is larger than the parent's ({limit}).") { Details = Field("budget." + field) }
-                : askedValue;
         }
 
-        return parent with
-        {
-            MaxSteps = Pick(parent.MaxSteps, asked.MaxSteps, "max_steps"),
-            MaxToolCalls = Pick(parent.MaxToolCalls, asked.MaxToolCalls, "max_tool_calls"),
-            MaxCost = Pick(parent.MaxCost, asked.MaxCost, "max_cost"),
-            MaxDuration = Pick(parent.MaxDuration, asked.MaxDuration, "max_duration_ms"),
-        };
+        Check(parent.MaxSteps, asked.MaxSteps, "max_steps");
+        Check(parent.MaxToolCalls, asked.MaxToolCalls, "max_tool_calls");
+        Check(parent.MaxCost, asked.MaxCost, "max_cost");
+        Check(parent.MaxDuration, asked.MaxDuration, "max_duration_ms");
     }
 
     private static Dictionary<string, object?> Field(string name) => new(StringComparer.Ordinal) { ["field"] = name };

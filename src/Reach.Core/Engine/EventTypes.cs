@@ -24,6 +24,9 @@ public static class EventTypes
     /// <summary>The run ended: status, code and reason, usage, output and a clock reading.</summary>
     public const string RunFinished = "run.finished";
 
-    /// <summary>A runner session opened a child session, or the spawn limits refused it.</summary>
+    /// <summary>A runner session opened a child session (reserving its budget), or the spawn limits or the budget refused it.</summary>
     public const string SessionSpawn = "session.spawn";
+
+    /// <summary>A child session closed and gave back the part of its reserved budget it did not use.</summary>
+    public const string SessionReturn = "session.return";
 }

@@ -1,4 +1,5 @@
 using Reach.Core.Errors;
+using Reach.Core.Gates;
 using Reach.Core.Hashing;
 
 namespace Reach.Core.Engine;
@@ -35,4 +36,7 @@ public sealed record RunResult
 
     /// <summary>The last step's output, when the run succeeded.</summary>
     public JsonElement? Output { get; init; }
+
+    /// <summary>What the run spent, as <c>run.finished</c> records it (its children's reservations included).</summary>
+    public BudgetUsage Usage { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Reach.Core.Errors;
+using Reach.Core.Gates;
 using Reach.Core.Hashing;
 using Reach.Core.Json;
 using Reach.Core.Transcripts;
@@ -13,9 +14,10 @@ public sealed partial class RunSession
 
     /// <summary>
     /// Goes on with a session whose unsealed transcript is <paramref name="recorded"/> (its header and whole events, as
-    /// a store kept them): the chain, the Merkle tree, the budget ledger, the tallies and the start time are rebuilt
-    /// from the events, and the next event chains to the last one. The transcript must verify up to its missing seal,
-    /// and the pack, inputs and policy must be the ones it was started with (REACH-4020 otherwise).
+    /// a store kept them): the chain, the Merkle tree, the budget ledger (with what open children hold reserved), the
+    /// spawn count, the tallies and the start time are rebuilt from the events, and the next event chains to the last
+    /// one. The transcript must verify up to its missing seal, and the pack, inputs and policy must be the ones it was
+    /// started with (REACH-4020 otherwise).
     /// <see cref="SessionOptions.OpenTranscript"/> is called with the recorded run id for the stream new lines go to.
     /// </summary>
     public static RunSession Resume(SessionOptions options, byte[] recorded)
@@ -77,6 +79,17 @@ public sealed partial class RunSession
                 case EventTypes.BudgetDecision when data.GetProperty("effect").GetString() == "permit":
                     state.Permitted.Add((data.GetProperty("tool").GetString()!, data.GetProperty("cost").GetDecimal()));
                     break;
+                case EventTypes.SessionSpawn when data.GetProperty("effect").GetString() == "permit":
+                    state.Spawned++;
+                    if (data.TryGetProperty("reserved", out var reserved))
+                    {
+                        state.Reservations.Add((data.GetProperty("child").GetString()!, ReadReservation(reserved)));
+                    }
+
+                    break;
+                case EventTypes.SessionReturn:
+                    state.Returns.Add((data.GetProperty("child").GetString()!, ReadReservation(data.GetProperty("returned"))));
+                    break;
             }
         }
 
@@ -94,5 +107,11 @@ public sealed partial class RunSession
         public DateTimeOffset StartedAt { get; set; }
 
         public long Calls { get; set; }
+
+        public int Spawned { get; set; }
+
+        public List<(string Child, BudgetReservation Reserved)> Reservations { get; } = [];
+
+        public List<(string Child, BudgetReservation Returned)> Returns { get; } = [];
     }
 }

@@ -1,5 +1,6 @@
 using Reach.Core.Errors;
 using Reach.Core.Gates;
+using Reach.Core.Packs;
 using Reach.Core.Transcripts;
 
 namespace Reach.Core.Engine;
@@ -16,6 +17,10 @@ public sealed record GateCheck(PolicyDecision Policy, BudgetDecision? Budget)
 public sealed partial class RunSession
 {
     private static readonly byte[] SessionSpawnType = TranscriptFormat.TypeToken(EventTypes.SessionSpawn);
+    private static readonly byte[] SessionReturnType = TranscriptFormat.TypeToken(EventTypes.SessionReturn);
+
+    // The budget each open child holds, by child id: reserved at its spawn, given back (less what it used) at its close.
+    private readonly Dictionary<string, BudgetReservation> _reservations = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Asks the policy gate then the budget gate about a call exactly as <see cref="Propose"/> would, but records
@@ -46,23 +51,69 @@ public sealed partial class RunSession
         Tallies = [.. _tallies],
     };
 
+    /// <summary>How many children this session has spawned (permitted <c>session.spawn</c> events, counted again on resume).</summary>
+    public int Spawned { get; private set; }
+
+    /// <summary>The children whose reservations this session still holds (spawned, not yet returned).</summary>
+    public IReadOnlyCollection<string> OpenChildren => _reservations.Keys;
+
+    /// <summary>
+    /// Asks the budget gate whether a child asking for <paramref name="asked"/> can be carved out of what this session
+    /// has left (docs/EXECUTION_MODEL.md); records nothing and reserves nothing. <see cref="RecordSpawn"/> with a
+    /// permitted decision reserves it; the child starts at the decision's <see cref="SpawnBudgetDecision.At"/>.
+    /// </summary>
+    public SpawnBudgetDecision DecideSpawn(Budgets? asked)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var now = _options.Clock.GetUtcNow();
+        return _budget.DecideSpawn(asked, now - _startedAt) with { At = now };
+    }
+
     /// <summary>
     /// Records a <c>session.spawn</c> event: a child session was opened (<paramref name="code"/> null) or refused by
-    /// the spawn limits (<paramref name="code"/> and <paramref name="reason"/> say why). Returns the event's sequence number and hash.
+    /// the spawn limits or the budget (<paramref name="code"/> and <paramref name="reason"/> say why). A child is opened
+    /// only with a permitted <paramref name="budget"/> (from <see cref="DecideSpawn"/>), whose reservation counts as
+    /// this session's spend from this event on. Returns the event's sequence number and hash.
     /// </summary>
-    public AppendedEvent RecordSpawn(string? childId, int depth, IReadOnlyList<string> tools, ErrorCode? code, string reason)
+    public AppendedEvent RecordSpawn(string? childId, int depth, IReadOnlyList<string> tools, ErrorCode? code, string reason, SpawnBudgetDecision? budget = null)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         ArgumentNullException.ThrowIfNull(tools);
+        var permitted = code is null;
+        if (permitted && (childId is null || budget is not { Effect: GateEffect.Permit, Child: not null }))
+        {
+            throw new ArgumentException("A spawn is recorded as permitted only for a child id with a permitted budget decision.", nameof(budget));
+        }
+
+        if (permitted && _reservations.ContainsKey(childId!))
+        {
+            throw new ArgumentException($"The child '{childId}' was spawned already.", nameof(childId));
+        }
+
         var now = _options.Clock.GetUtcNow();
-        Append(SessionSpawnType, EventTypes.SessionSpawn, null, null, code is null ? $"spawned {childId}" : $"spawn denied: {reason}", w =>
+        Append(SessionSpawnType, EventTypes.SessionSpawn, null, null, permitted ? $"spawned {childId}" : $"spawn denied: {reason}", w =>
         {
             w.WriteString("at", Timestamp(now));
+            if (permitted)
+            {
+                w.WriteStartObject("budget");
+                WriteBudgets(w, budget!.Child!);
+                w.WriteEndObject();
+            }
+
             WriteOptional(w, "child", childId);
             WriteOptional(w, "code", code?.Code);
             w.WriteNumber("depth", depth);
-            w.WriteString("effect", code is null ? "permit" : "deny");
+            w.WriteString("effect", permitted ? "permit" : "deny");
+            WriteOptional(w, "limit", budget is { Effect: GateEffect.Deny } ? budget.Limit : null);
             w.WriteString("reason", reason);
+            if (permitted)
+            {
+                w.WriteStartObject("reserved");
+                WriteReservation(w, budget!.Reserved);
+                w.WriteEndObject();
+            }
+
             w.WriteStartArray("tools");
             foreach (var tool in tools)
             {
@@ -71,6 +122,54 @@ public sealed partial class RunSession
 
             w.WriteEndArray();
         });
+        if (permitted)
+        {
+            _budget.Reserve(budget!.Reserved);
+            _reservations[childId!] = budget.Reserved;
+            Spawned++;
+        }
+
         return _last;
     }
+
+    /// <summary>
+    /// Records a <c>session.return</c> event when the child <paramref name="childId"/>, which spent
+    /// <paramref name="used"/>, has closed: what it did not use of its reservation comes back to this session's budget.
+    /// Returns null and records nothing for a child this session holds no reservation for (unknown, or returned already).
+    /// </summary>
+    public AppendedEvent? RecordChildClosed(string childId, BudgetUsage used)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        ArgumentNullException.ThrowIfNull(childId);
+        if (!_reservations.Remove(childId, out var reserved))
+        {
+            return null;
+        }
+
+        var returned = reserved.Unused(used);
+        _budget.Release(returned);
+        var now = _options.Clock.GetUtcNow();
+        Append(SessionReturnType, EventTypes.SessionReturn, null, null, $"{childId} closed and returned its unused budget", w =>
+        {
+            w.WriteString("at", Timestamp(now));
+            w.WriteString("child", childId);
+            w.WriteStartObject("returned");
+            WriteReservation(w, returned);
+            w.WriteEndObject();
+            w.WriteStartObject("used");
+            WriteUsage(w, used);
+            w.WriteEndObject();
+        });
+        return _last;
+    }
+
+    private static void WriteReservation(Utf8JsonWriter w, BudgetReservation reservation)
+    {
+        w.WriteNumber("cost", reservation.Cost);
+        w.WriteNumber("steps", reservation.Steps);
+        w.WriteNumber("tool_calls", reservation.ToolCalls);
+    }
+
+    private static BudgetReservation ReadReservation(JsonElement data) =>
+        new(data.GetProperty("steps").GetInt64(), data.GetProperty("tool_calls").GetInt64(), data.GetProperty("cost").GetDecimal());
 }

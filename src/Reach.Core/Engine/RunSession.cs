@@ -57,6 +57,21 @@ public sealed partial class RunSession : IDisposable
                 Tally(tool, cost);
             }
 
+            // What children hold (reserved at spawn, less what those that closed gave back) counts as spent.
+            foreach (var (child, reserved) in resume.Reservations)
+            {
+                _budget.Reserve(reserved);
+                _reservations[child] = reserved;
+            }
+
+            foreach (var (child, returned) in resume.Returns)
+            {
+                _budget.Release(returned);
+                _reservations.Remove(child);
+            }
+
+            Spawned = resume.Spawned;
+
             Calls = resume.Calls;
             if (resume.Hashes.Count > 0)
             {
@@ -81,7 +96,7 @@ public sealed partial class RunSession : IDisposable
         _budget = new BudgetGate(options.Pack.Budgets);
         _stream = options.OpenTranscript(RunId);
         _writer = new TranscriptWriter(_stream, Header, options.Random, options.WriterOptions);
-        _startedAt = options.Clock.GetUtcNow();
+        _startedAt = options.StartedAt ?? options.Clock.GetUtcNow();
         Append(RunStartedType, EventTypes.RunStarted, null, null, "run started", w =>
         {
             w.WriteString("at", Timestamp(_startedAt));
@@ -261,6 +276,7 @@ public sealed partial class RunSession : IDisposable
             Rules = stoppedBy?.Rules ?? [],
             StepId = status == RunStatus.Succeeded ? null : stepId,
             Output = output,
+            Usage = usage,
         };
     }
 

@@ -41,6 +41,13 @@ public sealed record SessionOptions
 
     /// <summary>Told of every event as it is written (for live display).</summary>
     public Action<RunProgress>? Observer { get; init; }
+
+    /// <summary>
+    /// When set, the session's start (run.started's <c>at</c>, from which max_duration runs) instead of a new clock
+    /// reading: a spawned child starts at its parent's spawn decision (<see cref="SpawnBudgetDecision.At"/>), so the
+    /// time it was given ends no later than its parent's.
+    /// </summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 /// <summary>One event as the session wrote it, for observers.</summary>

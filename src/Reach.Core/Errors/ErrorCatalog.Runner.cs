@@ -71,4 +71,7 @@ public static partial class ErrorCatalog
 
     /// <summary>An inline pack declared a built-in tool.</summary>
     public static readonly ErrorCode RunnerInlinePackBuiltIn = Define("REACH-4032", ErrorKind.Input, "An inline pack may only declare tools the client runs", "Install the pack (POST /v1/packs/install) or ask the operator to put it in a pack directory; an inline pack's tools must all be run by the client.");
+
+    /// <summary>A spawn asks for more budget than the parent session has left (its open children's reservations count as used).</summary>
+    public static readonly ErrorCode SpawnBudgetExhausted = Define("REACH-4040", ErrorKind.Negative, "The parent's remaining budget cannot cover the child", "Ask for a smaller child budget, close children to get back what they did not use, or raise the pack's budgets.");
 }

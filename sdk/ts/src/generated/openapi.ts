@@ -133,7 +133,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Open a child session whose tools and budgets are a subset of the parent's; the spawn limits' refusal (403, REACH-4012) is recorded in the parent's transcript */
+        /** Open a child session whose tools are a subset of the parent's and whose budget is carved out of what the parent has left (reserved until the child closes); a refusal by the spawn limits (403, REACH-4012) or by the parent's budget (403, REACH-4040) is recorded in the parent's transcript */
         post: operations["spawnSession"];
         delete?: never;
         options?: never;
@@ -150,7 +150,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a session: records run.finished, seals the transcript and returns its fingerprint */
+        /** Close a session: records run.finished, seals the transcript and returns its fingerprint; a child gives back to its open parent what it did not use of its budget */
         post: operations["closeSession"];
         delete?: never;
         options?: never;
