@@ -94,6 +94,18 @@ public class StrictBodyTests
     }
 
     [Fact]
+    public async Task A_pack_json_with_a_lone_surrogate_in_a_tool_name_is_refused_with_its_code()
+    {
+        await using var runner = await RunnerFixture.StartAsync();
+        var pack = Directory.CreateDirectory(Path.Combine(runner.Home, "packs-under-test", "lone")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(pack, "pack.json"), """{ "name": "lone", "version": "1.0.0", "tools": [{ "name": "agent.\ud800" }], "steps": [] }""", TestContext.Current.CancellationToken);
+
+        var refused = await runner.SendPostAsync("/v1/sessions", new { pack });
+
+        refused.ExpectProblem(HttpStatusCode.BadRequest, "REACH-1003");
+    }
+
+    [Fact]
     public async Task Proc_exec_with_an_empty_command_is_recorded_as_a_coded_tool_error()
     {
         await using var runner = await RunnerFixture.StartAsync();
