@@ -1,6 +1,7 @@
 using System.Globalization;
 using Reach.Core.Errors;
 using Reach.Core.Hashing;
+using Reach.Core.Json;
 using Reach.Core.Packs;
 
 namespace Reach.Runner;
@@ -16,7 +17,11 @@ internal static class ApiRequests
 
     public static readonly JsonElement EmptyObject = JsonSerializer.Deserialize<JsonElement>("{}");
 
-    /// <summary>The body as bytes (Kestrel's size limit applies) and parsed as a JSON object; REACH-4001 otherwise.</summary>
+    /// <summary>
+    /// The body as bytes (Kestrel's size limit applies) and parsed as a JSON object by Core's one strict reader: a key
+    /// twice at any level (REACH-1002), a lone surrogate (REACH-1003), a number no double holds (REACH-1004), nesting past
+    /// 64 levels (REACH-1005); text that is not JSON or not UTF-8, or not an object, is REACH-4001.
+    /// </summary>
     public static async Task<(JsonElement Body, byte[] Bytes)> ReadObjectAsync(HttpRequest request)
     {
         using var buffer = new MemoryStream();
@@ -30,11 +35,15 @@ internal static class ApiRequests
         JsonElement body;
         try
         {
-            body = JsonSerializer.Deserialize<JsonElement>(bytes);
+            body = StrictJson.Parse(bytes);
         }
-        catch (JsonException ex)
+        catch (ReachException ex) when (ex.Error == ErrorCatalog.JsonInvalid)
         {
-            throw new ReachException(ErrorCatalog.RunnerRequestInvalid, $"The request body is not valid JSON: {ex.Message}");
+            throw new ReachException(ErrorCatalog.RunnerRequestInvalid, $"The request body is not valid JSON: {ex.Message}") { Details = ex.Details };
+        }
+        catch (ReachException ex)
+        {
+            throw new ReachException(ex.Error, $"The request body: {ex.Message}") { Details = ex.Details };
         }
 
         return body.ValueKind == JsonValueKind.Object ? (body, bytes) : throw new ReachException(ErrorCatalog.RunnerRequestInvalid, "The request body is not a JSON object.");

@@ -1,4 +1,5 @@
 using Reach.Core.Errors;
+using Reach.Core.Json;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
 
@@ -55,8 +56,9 @@ internal sealed class ClientTool(string name) : ITool
 
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(manifest));
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+            // The strict reader: a lenient one would hand over names with lone surrogates, which no string can hold.
+            var root = StrictJson.Parse(File.ReadAllBytes(manifest));
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
             {
                 foreach (var tool in tools.EnumerateArray())
                 {
@@ -67,9 +69,9 @@ internal sealed class ClientTool(string name) : ITool
                 }
             }
         }
-        catch (JsonException)
+        catch (ReachException)
         {
-            // PackLoader reports the malformed manifest with its line and column.
+            // PackLoader reports the malformed manifest with its code, line and column.
         }
 
         return names;

@@ -67,6 +67,8 @@ public class RunCommandTests
     [InlineData("REACH-2103", "run", "@hello", "--input", "{\"name\":42}")]
     [InlineData("REACH-2104", "run", "@hello", "--input", "{\"nom\":\"x\"}")]
     [InlineData("REACH-2105", "run", "@hello", "--input", "@/no/such/file.json")]
+    [InlineData("REACH-1002", "run", "@hello", "--input", "{\"name\":\"a\",\"name\":\"b\"}")]
+    [InlineData("REACH-1003", "run", "@hello", "--input", "{\"name\":\"\\ud800\"}")]
     [InlineData("REACH-9003", "run")]
     [InlineData("REACH-9003", "frobnicate")]
     public void Bad_input_exits_2_with_its_code_and_writes_no_transcript(string code, params string[] args)

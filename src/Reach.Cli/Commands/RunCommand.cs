@@ -35,7 +35,7 @@ internal static class RunCommand
     {
         var home = new ReachHome(context.Environment.Home);
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
-        var inputs = RunInputs.Resolve(pack.Manifest, RunInputs.ParseText(ReadInputs(inputText)));
+        var inputs = RunInputs.Resolve(pack.Manifest, ReadInputs(inputText));
         context.Timing("pack loaded and inputs checked");
         home.Ensure();
 
@@ -146,22 +146,26 @@ internal static class RunCommand
         }
     }
 
-    private static string? ReadInputs(string? text)
+    // Inline text or @FILE; a file is read as bytes so that invalid UTF-8 is refused rather than turned into U+FFFD.
+    private static JsonElement? ReadInputs(string? text)
     {
         if (text is null || !text.StartsWith('@'))
         {
-            return text;
+            return RunInputs.ParseText(text);
         }
 
         var path = text[1..];
+        byte[] bytes;
         try
         {
-            return File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ReachException(ErrorCatalog.InputsFileNotFound, $"The inputs file '{path}' cannot be read: {ex.Message}");
         }
+
+        return RunInputs.ParseUtf8(bytes);
     }
 
     private static void Render(CommandContext context, RunProgress progress, bool live)

@@ -31,7 +31,18 @@ public static class PackRun
                 return session.Finish(RunStatus.Failed, stepId: step.Id, code: ex.Error, reason: ex.Message);
             }
 
-            var outcome = session.Propose(step.Tool, input, step.Id, index);
+            CallOutcome outcome;
+            try
+            {
+                outcome = session.Propose(step.Tool, input, step.Id, index);
+            }
+            catch (ReachException ex)
+            {
+                // Refused before its first event (an input the OS would misread, text with no UTF-8 form): the call
+                // recorded nothing, and the run ends sealed with the refusal's code.
+                return session.Finish(RunStatus.Failed, stepId: step.Id, code: ex.Error, reason: ex.Message);
+            }
+
             if (outcome.Status != RunStatus.Succeeded)
             {
                 return session.Finish(outcome.Status, stoppedBy: outcome, stepId: step.Id);

@@ -1,4 +1,5 @@
 using Reach.Core.Errors;
+using Reach.Core.Json;
 using Reach.Core.Packs;
 
 namespace Reach.Core.Engine;
@@ -6,27 +7,36 @@ namespace Reach.Core.Engine;
 /// <summary>Checks a run's inputs against the pack's declarations and applies defaults.</summary>
 public static class RunInputs
 {
-    /// <summary>Parses inputs text (JSON), or null for none.</summary>
-    public static JsonElement? ParseText(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
+    /// <summary>Parses inputs text (JSON, read strictly: see <see cref="StrictJson"/>), or null for none.</summary>
+    /// <exception cref="ReachException">REACH-2101 when it is not JSON; REACH-1002..1005 for a key twice, a lone surrogate, a number out of range, too deep.</exception>
+    public static JsonElement? ParseText(string? json) => json is null ? null : Parse(() => StrictJson.Parse(json));
 
+    /// <summary>Parses inputs from UTF-8 bytes (an inputs file), strictly: invalid UTF-8 is refused, not replaced.</summary>
+    /// <exception cref="ReachException">As <see cref="ParseText"/>.</exception>
+    public static JsonElement ParseUtf8(byte[] utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        return Parse(() => StrictJson.Parse(utf8Json));
+    }
+
+    private static JsonElement Parse(Func<JsonElement> parse)
+    {
         try
         {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.Clone();
+            return parse();
         }
-        catch (JsonException ex)
+        catch (ReachException ex) when (ex.Error == ErrorCatalog.JsonInvalid)
         {
-            var line = (ex.LineNumber ?? 0) + 1;
-            var column = (ex.BytePositionInLine ?? 0) + 1;
-            throw new ReachException(ErrorCatalog.InputsNotObject, $"The inputs are not valid JSON at line {line}, column {column}.")
+            var line = ex.Details.TryGetValue("line", out var l) ? Convert.ToInt64(l, CultureInfo.InvariantCulture) : 1;
+            var column = ex.Details.TryGetValue("column", out var c) ? Convert.ToInt64(c, CultureInfo.InvariantCulture) : 1;
+            throw new ReachException(ErrorCatalog.InputsNotObject, $"The inputs are not valid JSON at line {line}, column {column}.", ex)
             {
                 Details = new Dictionary<string, object?> { ["line"] = line, ["column"] = column },
             };
+        }
+        catch (ReachException ex)
+        {
+            throw new ReachException(ex.Error, $"The inputs: {ex.Message}", ex) { Details = ex.Details };
         }
     }
 
@@ -37,6 +47,16 @@ public static class RunInputs
         if (supplied is { } given && given.ValueKind != JsonValueKind.Object)
         {
             throw new ReachException(ErrorCatalog.InputsNotObject, $"The inputs must be a JSON object; got {given.ValueKind.ToString().ToLowerInvariant()}.");
+        }
+
+        if (supplied is { } parsed)
+        {
+            // Parsed elsewhere (a host's own reader): refused here as the strict reader would, before anything is written.
+            Parse(() =>
+            {
+                StrictJson.Check(parsed);
+                return parsed;
+            });
         }
 
         if (supplied is { } s)

@@ -1,5 +1,6 @@
 using Reach.Core.Errors;
 using Reach.Core.Gates;
+using Reach.Core.Json;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
 
@@ -49,23 +50,64 @@ public sealed partial class RunSession
         }
     }
 
-    private static ToolOutcome ExecutePure(ITool tool, JsonElement input, ToolDeclaration? declaration)
+    // What Propose refuses before writing anything: text that has no UTF-8 form, an input canonical JSON cannot hold,
+    // and text the operating system would read differently from the gates.
+    private static void CheckProposal(string tool, JsonElement input, string? stepId, ITool? implementation)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        StrictJson.CheckText(tool, "The tool name");
+        StrictJson.CheckText(stepId, "The step id");
+        if (input.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new ArgumentException("The input has no value (default JsonElement).", nameof(input));
+        }
+
+        StrictJson.Check(input);
+        ToolInputGuard.Check(implementation, input);
+    }
+
+    // Once the gates let a call through, whatever happens to it ends in an outcome to record: a tool that throws
+    // (a bug, or an effect source that fails) is a coded failure, never a call left without its result.
+    private ToolOutcome Effect(ITool tool, JsonElement input, string? stepId, ToolDeclaration? declaration, bool deterministic)
     {
         try
         {
-            return ToolOutcome.Success(tool.Execute(input, new ToolContext(null, declaration)));
+            return deterministic
+                ? ToolOutcome.Success(tool.Execute(input, new ToolContext(null, declaration)))
+                : _options.Effects.Execute(tool, stepId, input, declaration);
         }
         catch (ToolException ex)
         {
             return ToolOutcome.Failure(ex.Error, ex.Message);
         }
+        catch (ReachException ex)
+        {
+            // The title, not the message: a host's message may name its own paths.
+            return ToolOutcome.Failure(ex.Error, $"{tool.Name} failed: {ex.Error.Title}.");
+        }
+#pragma warning disable CA1031 // The call is already gated and charged: any failure must be recorded, not thrown past the record.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // Only the type: an unexpected exception's message may name server paths.
+            return ToolOutcome.Failure(ErrorCatalog.ToolCrashed, $"{tool.Name} failed unexpectedly ({ex.GetType().Name}).");
+        }
     }
 
-    // An output the transcript cannot hold (nested deeper than canonical JSON allows) becomes a recorded tool error.
+    // An output the transcript cannot hold (a lone surrogate escape, a key twice, nested deeper than canonical JSON
+    // allows) becomes a recorded tool error.
     private static bool CanRecord(JsonElement output, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out ReachException? error)
     {
         try
         {
+            if (output.ValueKind == JsonValueKind.Undefined)
+            {
+                error = new ReachException(ErrorCatalog.ToolCrashed, "the output has no value");
+                return false;
+            }
+
+            StrictJson.Check(output);
+
             // The output sits one level down in the event's data, so check it wrapped the same way.
             var wrapped = new ArrayBufferWriter<byte>(256);
             using (var writer = new Utf8JsonWriter(wrapped, new JsonWriterOptions { MaxDepth = 256 }))
@@ -76,7 +118,7 @@ public sealed partial class RunSession
                 writer.WriteEndObject();
             }
 
-            Json.CanonicalJson.Canonicalize(wrapped.WrittenSpan, new ArrayBufferWriter<byte>(wrapped.WrittenCount));
+            CanonicalJson.Canonicalize(wrapped.WrittenSpan, new ArrayBufferWriter<byte>(wrapped.WrittenCount));
             error = null;
             return true;
         }

@@ -25,12 +25,16 @@ public sealed partial class RunSession
     /// <summary>
     /// Asks the policy gate then the budget gate about a call exactly as <see cref="Propose"/> would, but records
     /// nothing and changes no ledger: an agent that runs a tool itself asks first, then proposes the call with its result.
+    /// A call <see cref="Propose"/> would refuse before the gates is refused here the same way (a coded <see cref="ReachException"/>).
     /// </summary>
     public GateCheck Evaluate(string tool, JsonElement input, string? stepId, long stepIndex)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        var elapsed = _options.Clock.GetUtcNow() - _startedAt;
         var implementation = _options.Tools.Find(tool);
+
+        // Asked the same checks as Propose: a gate must not permit text that the OS would run as something else.
+        CheckProposal(tool, input, stepId, implementation);
+        var elapsed = _options.Clock.GetUtcNow() - _startedAt;
         var declaration = _options.Pack.FindTool(tool);
         var policy = DecidePolicy(Request(tool, input, stepId, stepIndex, elapsed, implementation, declaration));
         return policy.Effect == GateEffect.Deny ? new GateCheck(policy, null) : new GateCheck(policy, DecideBudget(declaration?.Cost ?? 0m, elapsed));

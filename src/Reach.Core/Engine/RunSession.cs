@@ -128,6 +128,10 @@ public sealed partial class RunSession : IDisposable
     public CallOutcome Propose(string tool, JsonElement input, string? stepId, long stepIndex)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
+        var implementation = _options.Tools.Find(tool);
+
+        // Refused before the first event: a call records its result or error, or nothing at all.
+        CheckProposal(tool, input, stepId, implementation);
         var now = _options.Clock.GetUtcNow();
         var elapsed = now - _startedAt;
         Append(StepStartedType, EventTypes.StepStarted, stepId, tool, $"step {stepIndex} calls {tool}", w =>
@@ -140,7 +144,6 @@ public sealed partial class RunSession : IDisposable
             w.WriteString("tool", tool);
         });
 
-        var implementation = _options.Tools.Find(tool);
         var declaration = _options.Pack.FindTool(tool);
         var policy = DecidePolicy(Request(tool, input, stepId, stepIndex, elapsed, implementation, declaration));
         Append(PolicyDecisionType, EventTypes.PolicyDecision, stepId, tool, $"policy {Effect(policy.Effect)}: {policy.Reason}", w =>
@@ -193,7 +196,7 @@ public sealed partial class RunSession : IDisposable
         var deterministic = implementation?.Deterministic ?? true;
         var outcome = implementation is null
             ? ToolOutcome.Failure(ErrorCatalog.UnknownTool, $"'{tool}' is not a tool Reach knows.")
-            : deterministic ? ExecutePure(implementation, input, declaration) : _options.Effects.Execute(implementation, stepId, input, declaration);
+            : Effect(implementation, input, stepId, declaration, deterministic);
         var effect = deterministic ? "pure" : "recorded";
         if (outcome.Succeeded && !CanRecord(outcome.Output, out var unrecordable))
         {

@@ -140,6 +140,10 @@ public static partial class ErrorCatalog
     public static readonly ErrorCode ReferenceUnresolved = Define("REACH-2227", ErrorKind.Negative, "A reference did not resolve", "The referenced field is missing from the step's output; check the path.");
     /// <summary>A tool's input has the wrong shape.</summary>
     public static readonly ErrorCode ToolInputInvalid = Define("REACH-2228", ErrorKind.Negative, "The tool's input has the wrong shape", "docs/TOOLS.md gives each tool's input.");
+    /// <summary>A command, argument, path or URL holds a control character the operating system would cut or reinterpret.</summary>
+    public static readonly ErrorCode ToolInputControlCharacter = Define("REACH-2230", ErrorKind.Input, "A command, argument, path or URL holds a control character", "Remove the NUL or control character: the operating system would cut the text there, so the call that ran would not be the one the policy saw. Nothing was recorded.");
+    /// <summary>A tool failed in a way it did not report (a bug in the tool); the call is recorded as failed.</summary>
+    public static readonly ErrorCode ToolCrashed = Define("REACH-2231", ErrorKind.Negative, "A tool failed unexpectedly", "The call is recorded as failed with the tool's message; report it as a bug in the tool.");
 
     // 9000: host and environment
     /// <summary>REACH_HOME is not writable.</summary>

@@ -49,6 +49,27 @@ public static partial class CanonicalJson
         Write(RawText(element), ElementOptions, output);
     }
 
+    /// <summary>Makes every check <see cref="Canonicalize(ReadOnlySpan{byte})"/> makes, writing nothing.</summary>
+    /// <exception cref="ReachException">REACH-1001..1005 for invalid input, with line and column.</exception>
+    internal static void Check(ReadOnlySpan<byte> utf8Json) => Check(utf8Json, StrictOptions);
+
+    /// <summary>Makes every check <see cref="Canonicalize(JsonElement)"/> makes (duplicate keys, lone surrogate escapes, range, depth), writing nothing.</summary>
+    /// <exception cref="ReachException">REACH-1002..1005; line and column count within the element's own text.</exception>
+    internal static void Check(JsonElement element) => Check(RawText(element), ElementOptions);
+
+    private static void Check(ReadOnlySpan<byte> utf8Json, JsonReaderOptions options)
+    {
+        var tape = new Tape(utf8Json);
+        try
+        {
+            tape.Read(options);
+        }
+        finally
+        {
+            tape.Dispose();
+        }
+    }
+
     private static ReadOnlySpan<byte> RawText(JsonElement element)
     {
         if (element.ValueKind == JsonValueKind.Undefined)

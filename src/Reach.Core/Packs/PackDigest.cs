@@ -7,8 +7,9 @@ namespace Reach.Core.Packs;
 /// <summary>
 /// The pack digest: SHA-256 of the canonical JSON <c>{"files":[{"path":P,"sha256":D}...],"format":1}</c>, files sorted
 /// by path (UTF-16 order, '/' separators), where D is the SHA-256 of the file's bytes, except <c>pack.json</c>, taken in
-/// its RFC 8785 form so whitespace and key order do not change the digest. Only the signed listing itself
-/// (<c>pack.digest</c>) and its signature (<c>pack.digest.minisig</c>), both at the top, are left out; links are refused.
+/// its RFC 8785 form so whitespace, key order and a leading byte order mark do not change the digest. Only the signed
+/// listing itself (<c>pack.digest</c>) and its signature (<c>pack.digest.minisig</c>), both at the top, are left out;
+/// links are refused.
 /// </summary>
 public static class PackDigest
 {
@@ -73,7 +74,8 @@ public static class PackDigest
             }
 
             var bytes = File.ReadAllBytes(entry.FullName);
-            var digest = relative == "pack.json" ? Sha256Digest.Compute(CanonicalJson.Canonicalize(bytes)) : Sha256Digest.Compute(bytes);
+            // pack.json as the strict reader reads it: a leading byte order mark, like whitespace, does not change the digest.
+            var digest = relative == "pack.json" ? Sha256Digest.Compute(CanonicalJson.Canonicalize(StrictJson.WithoutBom(bytes))) : Sha256Digest.Compute(bytes);
             files.Add((relative, digest));
         }
     }

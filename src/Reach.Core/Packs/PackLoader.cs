@@ -1,4 +1,5 @@
 using Reach.Core.Errors;
+using Reach.Core.Json;
 
 namespace Reach.Core.Packs;
 
@@ -27,49 +28,51 @@ public static class PackLoader
     public static PackManifest Parse(ReadOnlySpan<byte> json, IReadOnlySet<string> knownTools)
     {
         ArgumentNullException.ThrowIfNull(knownTools);
-        JsonDocument document;
+        JsonElement root;
         try
         {
-            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            // The strict reader `pack validate` agrees with: a leading BOM is skipped, a key twice, invalid UTF-8 and
+            // lone surrogates are refused (docs/PACK_FORMAT.md).
+            root = StrictJson.Parse(json);
         }
-        catch (JsonException ex)
+        catch (ReachException ex)
         {
-            var line = (ex.LineNumber ?? 0) + 1;
-            var column = (ex.BytePositionInLine ?? 0) + 1;
-            throw new ReachException(ErrorCatalog.ManifestInvalidJson, $"pack.json is not valid JSON at line {line}, column {column}.")
-            {
-                Details = new Dictionary<string, object?> { ["line"] = line, ["column"] = column },
-            };
+            var line = ex.Details.TryGetValue("line", out var l) ? Convert.ToInt64(l, CultureInfo.InvariantCulture) : 1;
+            var column = ex.Details.TryGetValue("column", out var c) ? Convert.ToInt64(c, CultureInfo.InvariantCulture) : 1;
+            var details = new Dictionary<string, object?> { ["line"] = line, ["column"] = column };
+            throw ex.Error == ErrorCatalog.JsonInvalid
+                ? new ReachException(ErrorCatalog.ManifestInvalidJson, $"pack.json is not valid JSON at line {line}, column {column}{Cause(ex.Message)}.", ex) { Details = details }
+                : new ReachException(ex.Error, $"pack.json: {ex.Message}", ex) { Details = details };
         }
 
-        using (document)
-        {
-            var root = document.RootElement;
-            Require(root.ValueKind == JsonValueKind.Object, "", "must be an object");
-            var name = String(root, "name", "");
-            Require(name.Length > 0, "/name", "must not be empty");
-            var version = String(root, "version", "");
-            Require(version.Length > 0, "/version", "must not be empty");
-            var description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+        Require(root.ValueKind == JsonValueKind.Object, "", "must be an object");
+        var name = String(root, "name", "");
+        Require(name.Length > 0, "/name", "must not be empty");
+        var version = String(root, "version", "");
+        Require(version.Length > 0, "/version", "must not be empty");
+        var description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
 
-            var inputs = ParseInputs(root);
-            var tools = ParseTools(root, knownTools);
-            var steps = ParseSteps(root);
-            var budgets = ParseBudgets(root);
-            var manifest = new PackManifest
-            {
-                Name = name,
-                Version = version,
-                Description = description,
-                Inputs = inputs,
-                Tools = tools,
-                Steps = steps,
-                Budgets = budgets,
-            };
-            CheckReferences(manifest);
-            return manifest;
-        }
+        var inputs = ParseInputs(root);
+        var tools = ParseTools(root, knownTools);
+        var steps = ParseSteps(root);
+        var budgets = ParseBudgets(root);
+        var manifest = new PackManifest
+        {
+            Name = name,
+            Version = version,
+            Description = description,
+            Inputs = inputs,
+            Tools = tools,
+            Steps = steps,
+            Budgets = budgets,
+        };
+        CheckReferences(manifest);
+        return manifest;
     }
+
+    // Invalid UTF-8 is a syntax error of its own kind; say so rather than only where.
+    private static string Cause(string message) =>
+        message.Contains("not valid UTF-8", StringComparison.Ordinal) ? " (the text is not valid UTF-8)" : "";
 
     private static List<InputDeclaration> ParseInputs(JsonElement root)
     {

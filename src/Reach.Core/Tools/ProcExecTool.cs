@@ -27,6 +27,11 @@ public sealed class ProcExecTool : ITool
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = ToolInput.RequiredString(input, Name, "command");
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            throw new ToolException(ErrorCatalog.ToolInputInvalid, "proc.exec: 'command' must name a program; it is empty.");
+        }
+
         var timeout = ToolInput.OptionalInteger(input, Name, "timeout_ms", 30_000, 1, 600_000);
         var start = new ProcessStartInfo(command)
         {
