@@ -27,7 +27,7 @@ public class AuthenticationSurfaceTests
             Config = ConfigLoader.Load(o.Home, new Dictionary<string, string>()) with { AuthFailuresPerMinute = new(0, ConfigSource.Flag) },
         });
         var (_, acme) = await Tokens.CreateAsync(runner.Store, "acme", "ci", Now, Ct);
-        var session = await runner.OpenAtAsync(RunnerFixture.Example("hello"), token: acme);
+        var session = await runner.OpenAtAsync("hello", token: acme);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RunnerFixture.RepoRoot, "openapi", "reach.openapi.json"), Ct));
         var failures = new List<string>();
         var tried = 0;
@@ -97,7 +97,7 @@ public class AuthenticationSurfaceTests
             string id;
             await using (var runner = await StartAuditedAsync(home, requireToken: false))
             {
-                var opened = (await runner.SendPostAsync("/V1/sessions", new { pack = RunnerFixture.Example("hello") })).Expect(HttpStatusCode.Created).Json;
+                var opened = (await runner.SendPostAsync("/V1/sessions", new { pack = "hello" })).Expect(HttpStatusCode.Created).Json;
                 id = opened.GetProperty("session_id").GetString()!;
                 (await runner.SendPostAsync($"/V1/Sessions/{id}/TOOL-CALLS", new { tool = "echo", input = new { a = 1 } })).Expect(HttpStatusCode.OK);
                 (await runner.GetAsync("/healthz")).Expect(HttpStatusCode.OK);

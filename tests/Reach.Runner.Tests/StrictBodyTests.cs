@@ -96,11 +96,12 @@ public class StrictBodyTests
     [Fact]
     public async Task A_pack_json_with_a_lone_surrogate_in_a_tool_name_is_refused_with_its_code()
     {
-        await using var runner = await RunnerFixture.StartAsync();
-        var pack = Directory.CreateDirectory(Path.Combine(runner.Home, "packs-under-test", "lone")).FullName;
+        using var temp = new TempDirectory();
+        var pack = Directory.CreateDirectory(Path.Combine(temp.Path, "lone")).FullName;
         await File.WriteAllTextAsync(Path.Combine(pack, "pack.json"), """{ "name": "lone", "version": "1.0.0", "tools": [{ "name": "agent.\ud800" }], "steps": [] }""", TestContext.Current.CancellationToken);
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { PackDirectories = [temp.Path] });
 
-        var refused = await runner.SendPostAsync("/v1/sessions", new { pack });
+        var refused = await runner.SendPostAsync("/v1/sessions", new { pack = "lone" });
 
         refused.ExpectProblem(HttpStatusCode.BadRequest, "REACH-1003");
     }
