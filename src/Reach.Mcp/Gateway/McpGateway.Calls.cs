@@ -159,7 +159,7 @@ public sealed partial class McpGateway
             return PolicyDecision.Deny(ErrorCatalog.McpToolUnpinned, $"The tool '{qualified}' is not pinned; only pinned tools are called through the gateway.", PinCheckGate.Rule);
         }
 
-        if (_toolsStale)
+        if (_toolsStale || Interlocked.Read(ref _heard) != _checkedAt)
         {
             try
             {
@@ -181,17 +181,21 @@ public sealed partial class McpGateway
             : PolicyDecision.Deny(ErrorCatalog.McpToolChanged, $"The definition of '{qualified}' changed since it was pinned: pinned {pinned.Digest}, the server now offers {current}. The call was not forwarded.", PinCheckGate.Rule);
     }
 
-    /// <summary>Reads the server's tool definitions with the gateway's own tools/list requests (every page).</summary>
+    /// <summary>
+    /// Reads the server's tool definitions with the gateway's own tools/list requests (every page). They count as
+    /// checked until the server sends another message: its answer to a call, a notification, anything.
+    /// </summary>
     private void Refresh()
     {
         _toolsStale = false;
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         string? cursor = null;
         var pages = 0;
+        long heard;
         do
         {
             var id = NextOwnId();
-            var answer = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var answer = new TaskCompletionSource<OwnAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
             _own[id] = answer;
             ToUpstreamAsync(new JsonRpcRequest { Id = id, Method = RequestMethods.ToolsList, Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor } }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
             if (!answer.Task.Wait(_options.CallTimeout))
@@ -202,7 +206,8 @@ public sealed partial class McpGateway
                 throw new ReachException(ErrorCatalog.McpServerTimeout, "The server did not answer tools/list in time.");
             }
 
-            var result = answer.Task.Result switch
+            heard = answer.Task.Result.Heard;
+            var result = answer.Task.Result.Message switch
             {
                 JsonRpcResponse { Result: JsonObject obj } => obj,
                 JsonRpcError error => throw Stale(new ReachException(ErrorCatalog.McpServerError, $"The server answered tools/list with error {error.Error.Code.ToString(CultureInfo.InvariantCulture)}: {error.Error.Message}")),
@@ -225,6 +230,7 @@ public sealed partial class McpGateway
         while (cursor is not null && ++pages < MaxListPages);
 
         _current = digests;
+        Interlocked.Exchange(ref _checkedAt, heard);
     }
 
     private ReachException Stale(ReachException error)
