@@ -35,6 +35,9 @@ public sealed partial class McpGateway : IAsyncDisposable
     // tool without list_changed, so a call is checked against a fresh listing whenever the server spoke since.
     private long _heard;
     private long _checkedAt = -1;
+
+    // The first page of a listing sent as soon as a call's answer came (used by the calls' thread only).
+    private (RequestId Id, TaskCompletionSource<OwnAnswer> Answer)? _prefetch;
     private Dictionary<string, string> _current = new(StringComparer.Ordinal);
     private readonly Lock _deathLock = new();
     private volatile ReachException? _dead;
