@@ -8,7 +8,8 @@ Written from docs/EVENT_MODEL.md, not from the C# code, so that the two can chec
 Exit 0: every line canonical (RFC 8785), the header well formed, seq consecutive from 0, every prev linked,
 every data digest (redacted events excepted) and event hash recomputed, and the seal's count, last hash and
 RFC 6962 fingerprint matching. Exit 1: the first bad line, its seq, expected and actual. A torn last line or
-a missing seal is exit 1 too, though the whole events before it verify. Exit 2: the file is not a transcript
+a missing seal is exit 1 too, though the whole events before it verify, and so is a line longer than 64 MiB, which
+is refused without being read whole (memory stays bounded, as in `reach verify`). Exit 2: the file is not a transcript
 (or is one of a format this verifier does not read).
 """
 import hashlib
@@ -31,6 +32,7 @@ FIELD_TYPES = {  # what each field holds; data holds any JSON value
     "redacted": lambda v: v is True,
     "data": lambda v: True,
 }
+MAX_LINE_BYTES = 64 * 1024 * 1024  # docs/EVENT_MODEL.md: a longer line is refused, so memory stays bounded
 ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
@@ -101,8 +103,22 @@ def merkle_head(leaves):
     return hashlib.sha256(b"\x01" + merkle_head(leaves[:k]) + merkle_head(leaves[k:])).digest()
 
 
+def read_lines(stream):
+    """Each line with its newline, read at most MAX_LINE_BYTES + 1 bytes at a time: a longer line is refused unread."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            raise Failure("too_long", f"the line is longer than {MAX_LINE_BYTES} bytes", number)
+        yield raw
+
+
 def verify(stream, leaves, redacted):
-    first = stream.readline()
+    lines = read_lines(stream)
+    first = next(lines, b"")
     if not first.endswith(b"\n"):
         raise Failure("torn", "line 1 is torn", 1) if first else Failure("not_transcript", "the file is empty", 1)
     try:
@@ -117,7 +133,13 @@ def verify(stream, leaves, redacted):
     if header is None or not has_fields(header, HEADER):
         raise Failure("header", "the header is not canonical or does not carry exactly its fields", 1)
     prev, sealed, line = sha256(first[:-1]), False, 1
-    for raw in stream:
+    while True:
+        try:
+            raw = next(lines, None)
+        except Failure as failure:  # too long: on an event's line it names the seq expected there, like any bad event
+            raise Failure(*failure.args[:3], None if sealed else len(leaves)) from None
+        if raw is None:
+            break
         line, seq = line + 1, len(leaves)
         if not raw.endswith(b"\n"):
             raise Failure("torn", f"the line is torn; the {seq} whole events before it verify", line, seq)

@@ -56,8 +56,14 @@ internal sealed class ReachHome
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>The index entry of <paramref name="runId"/>; null when there is none, or when the id (read from a transcript, so anyone's) is not a plain file name.</summary>
     public RunIndexEntry? Find(string runId)
     {
+        if (!IsPlainRunId(runId))
+        {
+            return null;
+        }
+
         var path = IndexPath(runId);
         return File.Exists(path) ? Read(path) : null;
     }
@@ -79,6 +85,24 @@ internal sealed class ReachHome
         }
 
         return entries;
+    }
+
+    private static bool IsPlainRunId(string runId)
+    {
+        if (runId.Length is 0 or > 128)
+        {
+            return false;
+        }
+
+        foreach (var c in runId)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static RunIndexEntry? Read(string path)

@@ -6,7 +6,7 @@ namespace Reach.Cli.Commands;
 /// <summary><c>reach replay</c> for an MCP gateway transcript: re-decides every recorded call, calls no server.</summary>
 internal static class McpReplayCommand
 {
-    public static int Execute(CommandContext context, byte[] bytes, TranscriptHeader header, RunIndexEntry? entry, ParseResult parse)
+    public static int Execute(CommandContext context, byte[] bytes, TranscriptHeader header, RunIndexEntry? entry, RunBinding? binding, ParseResult parse)
     {
         var connector = header.PackName[GatewayPack.NamePrefix.Length..];
         var pins = ConnectorCommand.Store(context.Environment).GetPins(connector);
@@ -24,6 +24,7 @@ internal static class McpReplayCommand
                 w.WriteNumber("calls", report.Calls);
                 w.WriteNumber("decisions", report.Decisions);
                 w.WriteNumber("pin_refusals", report.PinRefusals);
+                w.WriteBoolean("head_bound", binding is { Bound: true });
                 if (divergence is not null)
                 {
                     w.WriteStartObject("divergence");
@@ -42,6 +43,7 @@ internal static class McpReplayCommand
         else if (divergence is null)
         {
             context.Line($"[green]replayed[/]     {report.Decisions} gate decisions of {report.Calls} MCP calls: identical (no server was called; {report.PinRefusals} pin refusals kept as recorded)");
+            ReplayCommand.WriteBinding(context, binding, header.RunId);
         }
         else
         {

@@ -30,10 +30,21 @@ internal static class ReplayCommand
 
         var bytes = File.ReadAllBytes(path);
         var recordedHeader = ReadHeader(bytes);
-        var entry = new ReachHome(context.Environment.Home).Find(recordedHeader.RunId);
+        var home = new ReachHome(context.Environment.Home);
+        var entry = home.Find(recordedHeader.RunId);
+
+        // A rewritten transcript (every hash recomputed) replays as identical when the change is in what replay feeds
+        // back (clock readings, recorded results); the run index's fingerprint is what tells it from the original.
+        var verified = TranscriptVerifier.Verify(new MemoryStream(bytes, writable: false));
+        var binding = verified.Ok ? RunBinding.Check(home, path, recordedHeader.RunId, verified.Fingerprint) : null;
+        if (binding is { Contradicted: true })
+        {
+            throw binding.Failure();
+        }
+
         if (Reach.Mcp.Gateway.GatewayReplay.IsGatewayTranscript(recordedHeader))
         {
-            return McpReplayCommand.Execute(context, bytes, recordedHeader, entry, parse);
+            return McpReplayCommand.Execute(context, bytes, recordedHeader, entry, binding, parse);
         }
 
         if (packPath is null)
@@ -58,6 +69,7 @@ internal static class ReplayCommand
                 w.WriteNumber("events", report.Events);
                 w.WriteNumber("re_executed", report.ReExecuted);
                 w.WriteNumber("fed", report.Fed);
+                w.WriteBoolean("head_bound", binding is { Bound: true });
                 if (divergence is not null)
                 {
                     w.WriteStartObject("divergence");
@@ -81,6 +93,7 @@ internal static class ReplayCommand
         {
             context.Line($"[green]replayed[/]     {report.Events} events: identical ({report.ReExecuted} deterministic results re-executed, {report.Fed} recorded results fed)");
             context.Plain($"fingerprint  {report.Fingerprint}");
+            WriteBinding(context, binding, report.RunId);
         }
         else
         {
@@ -95,6 +108,15 @@ internal static class ReplayCommand
         }
 
         return report.Ok ? 0 : 1;
+    }
+
+    /// <summary>Says plainly when no record kept apart from the transcript binds its fingerprint.</summary>
+    internal static void WriteBinding(CommandContext context, RunBinding? binding, string runId)
+    {
+        if (binding is not { Bound: true })
+        {
+            context.Line($"[yellow]unbound[/]      {CommandContext.Escape(RunBinding.UnboundLine(runId))}");
+        }
     }
 
     private static TranscriptHeader ReadHeader(byte[] bytes)

@@ -22,7 +22,15 @@ internal static class VerifyCommand
         var report = TranscriptVerifier.VerifyFile(path);
         context.Timing($"verified {report.Events} events");
         var failure = report.Failure;
-        var ok = report.Ok || (allowPartial && report.ChainIntact && report.Events > 0);
+
+        // The hashes prove the file consistent with itself; only a head kept apart from it shows it was not rewritten.
+        var binding = report.Ok ? RunBinding.Check(new ReachHome(context.Environment.Home), path, report.Header?.RunId, report.Fingerprint) : null;
+        if (binding is { Contradicted: true })
+        {
+            failure = new VerificationFailure(ErrorCatalog.FingerprintNotIndexed, binding.Failure().Message, report.Events + 2, null, binding.Indexed, binding.Fingerprint);
+        }
+
+        var ok = failure is null || (allowPartial && report.ChainIntact && report.Events > 0);
         if (context.Json)
         {
             context.WriteJson(w =>
@@ -34,6 +42,12 @@ internal static class VerifyCommand
                 w.WriteBoolean("sealed", report.Sealed);
                 w.WriteBoolean("torn", report.Torn);
                 w.WriteBoolean("chain_intact", report.ChainIntact);
+                w.WriteBoolean("head_bound", binding is { Bound: true });
+                if (binding?.Indexed is { } indexed)
+                {
+                    w.WriteString("indexed_fingerprint", indexed);
+                }
+
                 if (report.Header is { } header)
                 {
                     w.WriteString("run_id", header.RunId);
@@ -71,6 +85,10 @@ internal static class VerifyCommand
             {
                 context.Line($"run          {header.RunId}  [grey]{CommandContext.Escape(header.PackName)}@{CommandContext.Escape(header.PackVersion)}[/]");
             }
+
+            context.Line(binding is { Bound: true }
+                ? "bound        REACH_HOME recorded this fingerprint when the run finished"
+                : $"[yellow]unbound[/]      {CommandContext.Escape(RunBinding.UnboundLine(report.Header?.RunId))}");
         }
         else
         {
@@ -83,7 +101,11 @@ internal static class VerifyCommand
                 error.WriteLine($"  actual   {failure.Actual}");
             }
 
-            if (report.ChainIntact)
+            if (binding is { Contradicted: true })
+            {
+                error.WriteLine($"  the file is consistent with itself ({report.Events} events and the seal verify), but it is not the transcript the run wrote");
+            }
+            else if (report.ChainIntact)
             {
                 error.WriteLine($"  the {report.Events} whole events before it verify (fingerprint {report.Fingerprint})");
             }

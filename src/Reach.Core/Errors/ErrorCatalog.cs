@@ -70,6 +70,8 @@ public static partial class ErrorCatalog
     public static readonly ErrorCode ReplayPackUnknown = Define("REACH-1203", ErrorKind.Input, "The pack the run used is not known", "Pass the pack directory with --pack DIR.");
     /// <summary>An incomplete transcript cannot be replayed.</summary>
     public static readonly ErrorCode ReplayIncomplete = Define("REACH-1204", ErrorKind.Input, "An incomplete transcript cannot be replayed", "Replay needs a sealed transcript; re-run the pack.");
+    /// <summary>The transcript verifies on its own, but its fingerprint is not the one the run index recorded for the run.</summary>
+    public static readonly ErrorCode FingerprintNotIndexed = Define("REACH-1205", ErrorKind.Negative, "The transcript's fingerprint differs from the one REACH_HOME recorded for the run", "The transcript was rewritten with every hash recomputed, or replaced: restore the original, or compare the fingerprint with one you kept elsewhere. If REACH_HOME itself may have been changed, trust neither.");
 
     // 2000: pack manifests
     /// <summary>No pack at the given path.</summary>

@@ -30,6 +30,7 @@ internal sealed class LineReader : IDisposable
             if (index >= 0)
             {
                 var newline = searchFrom + index;
+                ThrowIfLonger(newline - _start);
                 line = _buffer.AsSpan(_start, newline - _start);
                 _start = newline + 1;
                 terminated = true;
@@ -37,6 +38,8 @@ internal sealed class LineReader : IDisposable
                 return true;
             }
 
+            // Refused as soon as the line is known to be too long, torn or not, before the buffer grows again.
+            ThrowIfLonger(_end - _start);
             if (_eof)
             {
                 terminated = false;
@@ -68,16 +71,9 @@ internal sealed class LineReader : IDisposable
             _end = pending;
         }
 
+        // The buffer never needs more than the longest line plus one byte: a longer line was refused before this.
         if (_end == _buffer.Length)
         {
-            if (_buffer.Length > TranscriptFormat.MaxLineBytes)
-            {
-                throw new ReachException(ErrorCatalog.EventMalformed, $"Line {LineNumber + 1} is longer than {TranscriptFormat.MaxLineBytes} bytes.")
-                {
-                    Details = new Dictionary<string, object?> { ["line"] = LineNumber + 1 },
-                };
-            }
-
             var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
             _buffer.AsSpan(0, _end).CopyTo(larger);
             ArrayPool<byte>.Shared.Return(_buffer);
@@ -91,6 +87,18 @@ internal sealed class LineReader : IDisposable
         }
 
         _end += read;
+    }
+
+    /// <summary>A line of more than <see cref="TranscriptFormat.MaxLineBytes"/> bytes, its newline not counted, is refused.</summary>
+    private void ThrowIfLonger(int length)
+    {
+        if (length > TranscriptFormat.MaxLineBytes)
+        {
+            throw new ReachException(ErrorCatalog.EventMalformed, string.Create(CultureInfo.InvariantCulture, $"Line {LineNumber + 1} is longer than {TranscriptFormat.MaxLineBytes} bytes."))
+            {
+                Details = new Dictionary<string, object?> { ["line"] = LineNumber + 1 },
+            };
+        }
     }
 
     public void Dispose()

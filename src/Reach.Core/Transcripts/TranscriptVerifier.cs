@@ -30,9 +30,9 @@ public static class TranscriptVerifier
         var merkle = new MerkleTreeBuilder();
         Span<byte> salt = stackalloc byte[TranscriptFormat.SaltSize];
 
-        if (!lines.TryReadLine(out var first, out var firstTerminated))
+        if (!TryReadLine(lines, out var first, out var firstTerminated, out var tooLong))
         {
-            return Fail(null, 0, 0, merkle, new VerificationFailure(ErrorCatalog.TranscriptEmpty, "The file is empty.", 1));
+            return Fail(null, 0, 0, merkle, tooLong ?? new VerificationFailure(ErrorCatalog.TranscriptEmpty, "The file is empty.", 1));
         }
 
         if (!firstTerminated)
@@ -62,7 +62,7 @@ public static class TranscriptVerifier
         long redacted = 0;
         TranscriptSeal? seal = null;
 
-        while (lines.TryReadLine(out var line, out var terminated))
+        while (TryReadLine(lines, out var line, out var terminated, out tooLong))
         {
             var lineNumber = lines.LineNumber;
             if (!terminated)
@@ -149,12 +149,34 @@ public static class TranscriptVerifier
             seq++;
         }
 
+        if (tooLong is not null)
+        {
+            return Fail(header, seq, redacted, merkle, seal is null ? tooLong with { Seq = seq } : tooLong);
+        }
+
         if (seal is null)
         {
             return Fail(header, seq, redacted, merkle, new VerificationFailure(ErrorCatalog.TranscriptUnsealed, $"The transcript ends after {seq} events without a seal; those events verify.", lines.LineNumber + 1, seq));
         }
 
         return new VerificationReport { Header = header, Events = seq, Redacted = redacted, Fingerprint = merkle.Root(), Sealed = true };
+    }
+
+    // A line longer than the limit is refused by the reader before it is read whole; here it is a failure like the others.
+    private static bool TryReadLine(LineReader lines, out ReadOnlySpan<byte> line, out bool terminated, out VerificationFailure? tooLong)
+    {
+        try
+        {
+            tooLong = null;
+            return lines.TryReadLine(out line, out terminated);
+        }
+        catch (ReachException ex) when (ex.Error == ErrorCatalog.EventMalformed)
+        {
+            line = default;
+            terminated = false;
+            tooLong = new VerificationFailure(ex.Error, ex.Message, lines.LineNumber + 1);
+            return false;
+        }
     }
 
     private static VerificationReport Fail(TranscriptHeader? header, long events, long redacted, MerkleTreeBuilder merkle, VerificationFailure failure, bool torn = false) =>

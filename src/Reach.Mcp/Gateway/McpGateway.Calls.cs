@@ -111,6 +111,13 @@ public sealed partial class McpGateway
             return ToolOutcome.Failure(ErrorCatalog.McpServerTimeout, $"The server did not answer within {_options.CallTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
         }
 
+        if (pending.Answer.Task.Result is JsonRpcResponse or JsonRpcError)
+        {
+            // The answer is a message from the server, so the next call needs a fresh listing: ask for it now, and it
+            // comes back while this result is recorded and relayed and the client thinks.
+            _prefetch = StartListing(null);
+        }
+
         switch (pending.Answer.Task.Result)
         {
             case JsonRpcResponse response:
@@ -159,11 +166,15 @@ public sealed partial class McpGateway
             return PolicyDecision.Deny(ErrorCatalog.McpToolUnpinned, $"The tool '{qualified}' is not pinned; only pinned tools are called through the gateway.", PinCheckGate.Rule);
         }
 
-        if (_toolsStale)
+        if (_toolsStale || Interlocked.Read(ref _heard) != _checkedAt)
         {
             try
             {
-                Refresh();
+                // A listing sent ahead may be older than a message that came after it: then it is not enough.
+                if (Refresh() && Interlocked.Read(ref _heard) != Interlocked.Read(ref _checkedAt))
+                {
+                    Refresh();
+                }
             }
             catch (ReachException ex)
             {
@@ -181,19 +192,23 @@ public sealed partial class McpGateway
             : PolicyDecision.Deny(ErrorCatalog.McpToolChanged, $"The definition of '{qualified}' changed since it was pinned: pinned {pinned.Digest}, the server now offers {current}. The call was not forwarded.", PinCheckGate.Rule);
     }
 
-    /// <summary>Reads the server's tool definitions with the gateway's own tools/list requests (every page).</summary>
-    private void Refresh()
+    /// <summary>
+    /// Reads the server's tool definitions with the gateway's own tools/list requests (every page). They count as
+    /// checked until the server sends another message: its answer to a call, a notification, anything. Returns true
+    /// when the first page was the one sent ahead after the last call's answer.
+    /// </summary>
+    private bool Refresh()
     {
+        var ahead = _prefetch is not null;
         _toolsStale = false;
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         string? cursor = null;
         var pages = 0;
+        long heard;
         do
         {
-            var id = NextOwnId();
-            var answer = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _own[id] = answer;
-            ToUpstreamAsync(new JsonRpcRequest { Id = id, Method = RequestMethods.ToolsList, Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor } }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            var (id, answer) = pages == 0 && _prefetch is { } prefetched ? prefetched : StartListing(cursor);
+            _prefetch = null;
             if (!answer.Task.Wait(_options.CallTimeout))
             {
                 _own.TryRemove(id, out _);
@@ -202,7 +217,8 @@ public sealed partial class McpGateway
                 throw new ReachException(ErrorCatalog.McpServerTimeout, "The server did not answer tools/list in time.");
             }
 
-            var result = answer.Task.Result switch
+            heard = answer.Task.Result.Heard;
+            var result = answer.Task.Result.Message switch
             {
                 JsonRpcResponse { Result: JsonObject obj } => obj,
                 JsonRpcError error => throw Stale(new ReachException(ErrorCatalog.McpServerError, $"The server answered tools/list with error {error.Error.Code.ToString(CultureInfo.InvariantCulture)}: {error.Error.Message}")),
@@ -225,6 +241,18 @@ public sealed partial class McpGateway
         while (cursor is not null && ++pages < MaxListPages);
 
         _current = digests;
+        Interlocked.Exchange(ref _checkedAt, heard);
+        return ahead;
+    }
+
+    /// <summary>Sends one of the gateway's own tools/list requests (a page, after <paramref name="cursor"/>).</summary>
+    private (RequestId Id, TaskCompletionSource<OwnAnswer> Answer) StartListing(string? cursor)
+    {
+        var id = NextOwnId();
+        var answer = new TaskCompletionSource<OwnAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _own[id] = answer;
+        ToUpstreamAsync(new JsonRpcRequest { Id = id, Method = RequestMethods.ToolsList, Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor } }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return (id, answer);
     }
 
     private ReachException Stale(ReachException error)

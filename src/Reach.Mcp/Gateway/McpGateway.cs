@@ -20,7 +20,7 @@ public sealed partial class McpGateway : IAsyncDisposable
     private readonly GatewayOptions _options;
     private readonly IGatewaySession _session;
     private readonly ConcurrentDictionary<RequestId, PendingCall> _calls = new();
-    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> _own = new();
+    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<OwnAnswer>> _own = new();
     private readonly ConcurrentDictionary<RequestId, byte> _passthrough = new();
     private readonly ConcurrentDictionary<RequestId, byte> _lists = new();
     private readonly ConcurrentDictionary<RequestId, byte> _expired = new();
@@ -30,6 +30,14 @@ public sealed partial class McpGateway : IAsyncDisposable
     private ITransport? _upstream;
     private long _ownIds;
     private volatile bool _toolsStale = true;
+
+    // How many messages the server has sent, and that count when its tools were last listed: a server can change a
+    // tool without list_changed, so a call is checked against a fresh listing whenever the server spoke since.
+    private long _heard;
+    private long _checkedAt = -1;
+
+    // The first page of a listing sent as soon as a call's answer came (used by the calls' thread only).
+    private (RequestId Id, TaskCompletionSource<OwnAnswer> Answer)? _prefetch;
     private Dictionary<string, string> _current = new(StringComparer.Ordinal);
     private readonly Lock _deathLock = new();
     private volatile ReachException? _dead;
@@ -207,6 +215,7 @@ public sealed partial class McpGateway : IAsyncDisposable
 
     private async Task<bool> FromUpstreamAsync(JsonRpcMessage message, CancellationToken cancellationToken)
     {
+        var heard = Interlocked.Increment(ref _heard);
         switch (message)
         {
             case JsonRpcNotification { Method: NotificationMethods.ToolListChangedNotification }:
@@ -221,7 +230,7 @@ public sealed partial class McpGateway : IAsyncDisposable
 
                 if (_own.TryRemove(id, out var own))
                 {
-                    own.TrySetResult(message);
+                    own.TrySetResult(new OwnAnswer(message, heard));
                     return true;
                 }
 
@@ -312,7 +321,7 @@ public sealed partial class McpGateway : IAsyncDisposable
 
         foreach (var own in _own.Values)
         {
-            own.TrySetResult(null!);
+            own.TrySetResult(default);
         }
 
         foreach (var pending in _calls.Values)
@@ -365,6 +374,9 @@ public sealed partial class McpGateway : IAsyncDisposable
     private static string Describe(Exception ex) => ex.InnerException is { } inner && ex is not ReachException ? $"{ex.Message} ({inner.Message})" : ex.Message;
 
     private RequestId NextOwnId() => new(OwnIdPrefix + Interlocked.Increment(ref _ownIds).ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The server's answer to one of the gateway's own requests (null when the server died), and how many messages the server had sent when it came.</summary>
+    private readonly record struct OwnAnswer(JsonRpcMessage? Message, long Heard);
 
     /// <summary>A client's tools/call, from its arrival until it is answered.</summary>
     private sealed class PendingCall(JsonRpcRequest request)

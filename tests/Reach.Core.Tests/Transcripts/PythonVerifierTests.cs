@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Reach.Core.Engine;
+using Reach.Core.Errors;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
 using Reach.Core.Transcripts;
@@ -163,6 +164,22 @@ public sealed class PythonVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Python_refuses_a_valid_line_one_byte_longer_than_the_limit_as_reach_verify_does()
+    {
+        var transcript = LongLineTranscript.Write(TranscriptFormat.MaxLineBytes + 1);
+        var report = TranscriptVerifier.Verify(new MemoryStream(transcript));
+
+        var python = AssertAgree(transcript, "line over the limit");
+
+        Assert.False(python.Ok);
+        Assert.Equal("too_long", python.ErrorCode);
+        Assert.Equal(1, python.ExitCode);
+        Assert.Equal(ErrorCatalog.EventMalformed, report.Failure?.Error);
+        Assert.Equal(report.Failure!.Line, python.Line);
+        Assert.Equal(report.Failure.Seq, python.Seq);
+    }
+
+    [Fact]
     public void Python_reports_a_file_that_is_not_a_transcript_with_exit_code_2()
     {
         var python = AssertAgree("{\"hello\":\"world\"}\n"u8.ToArray(), "not a transcript");
@@ -270,7 +287,7 @@ public sealed class PythonVerifierTests : IDisposable
 
     private static byte[] Join(IEnumerable<byte[]> parts) => [.. parts.SelectMany(part => part)];
 
-    private sealed record PythonVerdict(int ExitCode, bool Ok, long Events, long Redacted, string Fingerprint, string? ErrorCode, string? Error)
+    private sealed record PythonVerdict(int ExitCode, bool Ok, long Events, long Redacted, string Fingerprint, string? ErrorCode, string? Error, long? Line = null, long? Seq = null)
     {
         public static PythonVerdict Parse((int ExitCode, string Stdout) run)
         {
@@ -284,7 +301,9 @@ public sealed class PythonVerifierTests : IDisposable
                 root.GetProperty("redacted").GetInt64(),
                 root.GetProperty("fingerprint").GetString()!,
                 error.ValueKind == JsonValueKind.Object ? error.GetProperty("code").GetString() : null,
-                error.ValueKind == JsonValueKind.Object ? error.GetProperty("message").GetString() : null);
+                error.ValueKind == JsonValueKind.Object ? error.GetProperty("message").GetString() : null,
+                error.ValueKind == JsonValueKind.Object && error.GetProperty("line").ValueKind == JsonValueKind.Number ? error.GetProperty("line").GetInt64() : null,
+                error.ValueKind == JsonValueKind.Object && error.GetProperty("seq").ValueKind == JsonValueKind.Number ? error.GetProperty("seq").GetInt64() : null);
         }
     }
 }

@@ -47,6 +47,28 @@ public sealed class TranscriptVerifierTests
     }
 
     [Fact]
+    public void Verify_accepts_a_line_of_exactly_the_longest_length_a_reader_accepts()
+    {
+        var report = Verify(LongLineTranscript.Write(TranscriptFormat.MaxLineBytes));
+
+        Assert.True(report.Ok, report.Failure?.Message);
+        Assert.Equal(3, report.Events);
+    }
+
+    [Fact]
+    public void Verify_refuses_a_valid_line_one_byte_longer_than_the_limit_with_a_report_naming_the_line()
+    {
+        var report = Verify(LongLineTranscript.Write(TranscriptFormat.MaxLineBytes + 1));
+
+        Assert.False(report.Ok);
+        Assert.Equal(ErrorCatalog.EventMalformed, report.Failure!.Error);
+        Assert.Equal(LongLineTranscript.LongLine, report.Failure.Line);
+        Assert.Equal(1, report.Failure.Seq);
+        Assert.Contains("longer than 67108864 bytes", report.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, report.Events);
+    }
+
+    [Fact]
     public void Verify_reports_a_torn_last_line_with_the_count_of_whole_events()
     {
         var (whole, _) = Write(4, seal: false);
