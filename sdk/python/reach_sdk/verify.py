@@ -150,6 +150,10 @@ def _seal_ok(s: dict[str, Any]) -> bool:
     return set(s) == _SEAL and _is_count(s["events"]) and _is_digest(s["fingerprint"]) and _is_digest(s["last_hash"])
 
 
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""The longest line a transcript may hold, its newline not counted (docs/EVENT_MODEL.md)."""
+
+
 def _lines(data: bytes) -> Iterator[tuple[bytes, bool]]:
     start = 0
     while start < len(data):
@@ -184,6 +188,9 @@ def verify_transcript(source: bytes | bytearray | memoryview | str | os.PathLike
         prev = ""
         for raw, is_torn in _lines(data):
             line_no += 1
+            if len(raw) > MAX_LINE_BYTES:
+                # As reach verify: a line longer than the limit is refused, torn or not (docs/EVENT_MODEL.md).
+                raise _fail("REACH-1117", f"Line {line_no} is longer than {MAX_LINE_BYTES} bytes.", line_no, None if line_no == 1 or sealed else len(leaves))
             if line_no == 1:
                 if is_torn:
                     torn = True

@@ -64,6 +64,8 @@ VARIANTS: dict[str, bytes] = {
     "unknown format": LINES[0].replace(b'"format":1', b'"format":2') + b"".join(LINES[1:]),
     "crlf": HELLO.replace(b"\n", b"\r\n"),
     "invalid utf-8": LINES[0] + b"\xff\xfe\n" + b"".join(LINES[1:]),
+    # Torn and over the limit: too long is what reach verify says first (a torn line would be REACH-1115).
+    "torn line over the limit": b"".join(LINES[:3]) + b"x" * (64 * 1024 * 1024 + 1),
 }
 
 

@@ -164,6 +164,9 @@ function sealWellFormed(s: Obj): boolean {
   return hasExactly(s, SEAL_FIELDS) && isCount(s["events"]) && isDigest(s["fingerprint"]) && isDigest(s["last_hash"]);
 }
 
+/** The longest line a transcript may hold, its line feed not counted (docs/EVENT_MODEL.md). */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
 /** Splits the bytes into lines, each without its line feed; the last one may be torn (no line feed). */
 function* lines(bytes: Uint8Array): Generator<{ raw: Uint8Array; torn: boolean }> {
   let start = 0;
@@ -196,6 +199,10 @@ export function verifyTranscript(input: Uint8Array | string): TranscriptVerifica
     let prev = "";
     for (const { raw, torn: isTorn } of lines(bytes)) {
       lineNo++;
+      if (raw.length > MAX_LINE_BYTES) {
+        // As reach verify: a line longer than the limit is refused, torn or not (docs/EVENT_MODEL.md).
+        throw new Failure("REACH-1117", `Line ${lineNo} is longer than ${MAX_LINE_BYTES} bytes.`, lineNo, lineNo === 1 || sealed ? undefined : leaves.length);
+      }
       if (lineNo === 1) {
         if (isTorn) {
           torn = true;

@@ -46,6 +46,8 @@ const variants: Record<string, string | Uint8Array> = {
   "unknown format": lines[0]!.replace('"format":1', '"format":2') + lines.slice(1).join(""),
   "crlf": hello.replace(/\n/g, "\r\n"),
   "invalid utf-8": Buffer.concat([Buffer.from(lines[0] as string), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(lines.slice(1).join(""))]),
+  // Torn and over the limit: too long is what reach verify says first (a torn line would be REACH-1115).
+  "torn line over the limit": lines.slice(0, 3).join("") + "x".repeat(64 * 1024 * 1024 + 1),
 };
 
 interface CliReport {
