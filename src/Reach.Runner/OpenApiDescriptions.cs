@@ -129,7 +129,7 @@ internal static class OpenApiDescriptions
         [409] = ("The session is closed (or the run still running)", "REACH-4003", "The session is closed"),
         [413] = ("The request body is larger than max_request_bytes", "REACH-4016", "The request body is too large"),
         [422] = ("The request is well formed but refused (e.g. an Idempotency-Key reused with another body)", "REACH-4011", "The Idempotency-Key was used for another request"),
-        [429] = ("Too many requests for this token; see Retry-After", "REACH-4017", "Too many requests"),
+        [429] = ("Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After", "REACH-4017", "Too many requests"),
     };
 
     public static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -153,6 +153,19 @@ internal static class OpenApiDescriptions
         document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:8787", Description = "reach serve on its default address" }];
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+
+        // Every endpoint but the anonymous ones (health, readiness, this document, /docs) takes a Reach token; a runner
+        // started without --require-token also answers requests without one, hence the empty alternative.
+        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        {
+            ["reachToken"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A Reach token from 'reach token create' (reach_…), or with enable_sso an OpenID Connect access token. Required on every endpoint when the runner runs with --require-token or on a non-loopback address.",
+            },
+        };
+        document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("reachToken", document)] = [] }, new OpenApiSecurityRequirement()];
         static OpenApiSchema Of(JsonSchemaType type, string description) => new() { Type = type, Description = description };
         foreach (var schema in document.Components.Schemas.Values)
         {
@@ -231,6 +244,10 @@ internal static class OpenApiDescriptions
         }
 
         operation.Summary = described.Summary;
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+        {
+            operation.Security = [];
+        }
 
         // The JSON body an endpoint reads itself (see RequestBody), described without constraining routing.
         if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBody>().FirstOrDefault() is { } body)

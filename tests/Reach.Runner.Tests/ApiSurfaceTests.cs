@@ -42,6 +42,25 @@ public class ApiSurfaceTests
     }
 
     [Fact]
+    public async Task The_openapi_document_says_every_operation_takes_a_bearer_token_but_health_and_readiness()
+    {
+        await using var runner = await RunnerFixture.StartAsync();
+
+        var document = (await runner.GetAsync("/openapi/v1.json")).Expect(HttpStatusCode.OK).Json;
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("reachToken");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        Assert.Contains(document.GetProperty("security").EnumerateArray(), r => r.TryGetProperty("reachToken", out _));
+        var anonymous = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Operation: o.Value)))
+            .Where(o => o.Operation.TryGetProperty("security", out var security) && security.GetArrayLength() == 0)
+            .Select(o => o.Path)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(["/healthz", "/readyz"], anonymous);
+    }
+
+    [Fact]
     public async Task The_openapi_document_is_3_1_and_every_v1_operation_is_named_summarized_and_has_a_problem_response()
     {
         await using var runner = await RunnerFixture.StartAsync();

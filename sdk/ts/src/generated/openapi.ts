@@ -637,7 +637,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -648,7 +648,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -755,7 +755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -766,7 +766,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -907,7 +907,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -918,7 +918,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -1020,7 +1020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1031,7 +1031,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -1242,7 +1242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1253,7 +1253,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -1427,7 +1427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1438,7 +1438,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -1628,7 +1628,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1639,7 +1639,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -1753,7 +1753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1764,7 +1764,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -1849,7 +1849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,7 +1860,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -1964,7 +1964,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1975,7 +1975,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2081,7 +2081,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2092,7 +2092,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2226,7 +2226,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2237,7 +2237,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2340,7 +2340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2351,7 +2351,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2455,7 +2455,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2466,7 +2466,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2561,7 +2561,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2572,7 +2572,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2687,7 +2687,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2698,7 +2698,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2783,7 +2783,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2794,7 +2794,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -2875,7 +2875,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2886,7 +2886,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -3033,7 +3033,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3044,7 +3044,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -3188,7 +3188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3199,7 +3199,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -3336,7 +3336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3347,7 +3347,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
@@ -3392,7 +3392,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests for this token; see Retry-After */
+            /** @description Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3403,7 +3403,7 @@ export interface operations {
                      *       "type": "urn:reach:error:REACH-4017",
                      *       "title": "Too many requests",
                      *       "status": 429,
-                     *       "detail": "Too many requests for this token; see Retry-After.",
+                     *       "detail": "Too many requests for this token (REACH-4017), or too many failed authentications from this address (REACH-4022); see Retry-After.",
                      *       "code": "REACH-4017",
                      *       "fix": "Wait the seconds the Retry-After header gives, then retry; raise rate_limit_per_second in config.json if the load is expected."
                      *     }
