@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Encodings.Web;
+using Reach.Runner.Config;
 using Spectre.Console;
 
 namespace Reach.Cli;
@@ -8,6 +9,7 @@ namespace Reach.Cli;
 internal sealed class CommandContext
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private ReachConfig? _config;
 
     public CommandContext(ParseResult parse, CliEnvironment environment)
     {
@@ -30,6 +32,12 @@ internal sealed class CommandContext
     }
 
     public CliEnvironment Environment { get; }
+
+    /// <summary>
+    /// The effective configuration (defaults, then <c>REACH_HOME/config.json</c>, then the environment), read once;
+    /// a command's option wins over it. A malformed file or variable stops the command with its code.
+    /// </summary>
+    public ReachConfig Config => _config ??= ConfigLoader.Load(Environment.Home, Environment.Variables);
 
     public bool Json { get; }
 

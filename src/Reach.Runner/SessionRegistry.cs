@@ -4,6 +4,7 @@ using Reach.Core.Errors;
 using Reach.Core.Gates;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
+using Reach.Core.Transcripts;
 using Reach.Policy;
 using Reach.Policy.Compilation;
 using Reach.Runner.Config;
@@ -357,6 +358,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
             Policy = setup.Policy,
             Tools = setup.Tools,
             Clock = _clock,
+            WriterOptions = new TranscriptWriterOptions { FsyncInterval = TimeSpan.FromMilliseconds(Config.FsyncIntervalMs.Value) },
         };
         return (template, effects, () => transcript!);
     }

@@ -65,7 +65,8 @@ internal static class SessionsApi
         ToolOutcome? supplied = null;
         if (body.TryGetProperty("result", out var result) && result.ValueKind != JsonValueKind.Null)
         {
-            if (ToolRegistry.BuiltIn.Find(tool) is { Deterministic: true })
+            // The session's registry decides, not the built-in one: it is the registry the session executes with.
+            if (session.Setup.Tools.Find(tool) is { Deterministic: true })
             {
                 throw new ReachException(ErrorCatalog.RunnerResultNotAccepted, $"'{tool}' is deterministic: the runner executes it and records its output; send the call without result.");
             }
@@ -206,14 +207,40 @@ internal static class SessionsApi
 
             var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : throw ApiRequests.Invalid("result.error.message", "a string");
             var code = error.TryGetProperty("code", out var c) && c.ValueKind != JsonValueKind.Null
-                ? c.ValueKind == JsonValueKind.String && c.GetString() is { Length: > 0 and <= 64 } text ? text : throw ApiRequests.Invalid("result.error.code", "a string of 1 to 64 characters")
+                ? c.ValueKind == JsonValueKind.String && c.GetString() is { } text && IsClientCode(text) ? text : throw ApiRequests.Invalid("result.error.code", "1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit, or a code in Reach's catalogue (docs/ERROR_CODES.md)")
                 : null;
 
-            // The client's own code is recorded as given; without one the call is recorded as REACH-2220 (a tool failed).
+            // The client's own code is recorded as given; a REACH code (the SDKs forward one a tool threw) only when it is in
+            // the catalogue, so no invented REACH-… code enters a transcript. Without one the call is recorded as REACH-2220.
             var recorded = code is null ? ErrorCatalog.ToolFailed : ErrorCatalog.All.FirstOrDefault(e => e.Code == code) ?? new ErrorCode(code, ErrorKind.Negative, "Reported by the client", "Read the client's message.");
             return ToolOutcome.Failure(recorded, message);
         }
 
         return result.TryGetProperty("output", out var output) ? ToolOutcome.Success(output) : throw ApiRequests.Invalid("result.output", "present (or result.error)");
+    }
+
+    // A code of the client's own alphabet: ASCII letters, digits and . _ : - (a letter or digit first), 64 at most; in
+    // Reach's REACH- namespace (in any case) only a code the catalogue defines.
+    private static bool IsClientCode(string code)
+    {
+        if (code.Length is 0 or > 64 || !char.IsAsciiLetterOrDigit(code[0]))
+        {
+            return false;
+        }
+
+        if (code.StartsWith("REACH-", StringComparison.OrdinalIgnoreCase))
+        {
+            return ErrorCatalog.All.Any(e => e.Code == code);
+        }
+
+        foreach (var ch in code)
+        {
+            if (!char.IsAsciiLetterOrDigit(ch) && ch is not ('.' or '_' or ':' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -5,8 +5,6 @@ namespace Reach.Cli.Commands;
 /// <summary><c>reach pack verify &lt;dir&gt;</c>: recomputes the digest and checks the signature against the local trust store, offline.</summary>
 internal static class PackVerifyCommand
 {
-    public const string RequireSignedVariable = "REACH_REQUIRE_SIGNED";
-
     public static Command Create(CliEnvironment environment)
     {
         var dir = new Argument<string>("dir") { Description = "The pack directory, or the name of an installed pack" };
@@ -46,10 +44,6 @@ internal static class PackVerifyCommand
     public static PackVerification Verify(ReachHome home, string directory) =>
         PackVerifier.Verify(directory, new Packs.Keys.KeyStore(home.Keys).Trusted(), new SignatureCache(home.SignatureCacheFile));
 
-    /// <summary>True when REACH_REQUIRE_SIGNED asks every run to be of a signed, trusted pack.</summary>
-    public static bool RequiredByConfig(CliEnvironment environment) =>
-        environment.Get(RequireSignedVariable) is { } value && value is not ("0" or "false" or "no");
-
     /// <summary>For <c>reach run --require-signed</c>: refuses an unsigned or untrusted pack with its code.</summary>
     public static PackVerification RequireSigned(ReachHome home, string directory)
     {
@@ -59,7 +53,7 @@ internal static class PackVerifyCommand
         }
         catch (ReachException ex) when (ex.Error.Kind == ErrorKind.Negative)
         {
-            throw new ReachException(ex.Error, $"{ex.Message} A signed pack from a trusted key is required (--require-signed or {RequireSignedVariable}).") { Details = ex.Details };
+            throw new ReachException(ex.Error, $"{ex.Message} A signed pack from a trusted key is required (--require-signed, REACH_REQUIRE_SIGNED or require_signed in config.json).") { Details = ex.Details };
         }
     }
 }

@@ -1,6 +1,7 @@
 using Reach.Core.Gates;
 using Reach.Policy;
 using Reach.Policy.Compilation;
+using Reach.Runner.Config;
 
 namespace Reach.Cli.Commands;
 
@@ -19,7 +20,7 @@ internal static class PolicyRunOptions
 {
     public static Option<string?> Policy { get; } = new("--policy") { Description = "Gate every call with this policy bundle (docs/POLICY_GATE.md)" };
 
-    public static Option<string?> Mode { get; } = new("--policy-mode") { Description = "enforce (default) or warn: record what the policy would deny and allow it; also REACH_POLICY_MODE" };
+    public static Option<string?> Mode { get; } = new("--policy-mode") { Description = "enforce (default) or warn: record what the policy would deny and allow it; also REACH_POLICY_MODE or policy_mode in config.json" };
 
     public static void Add(Command command)
     {
@@ -36,7 +37,10 @@ internal static class PolicyRunOptions
             return PolicySelection.Default;
         }
 
-        var modeText = parse.GetValue(Mode) ?? (parse.GetValue(Policy) is null ? fallbackMode : null) ?? context.Environment.Get(PolicyModes.EnvironmentVariable) ?? fallbackMode ?? "enforce";
+        // The option, then (replaying with the recorded bundle) the recorded mode, then REACH_POLICY_MODE or config.json's
+        // policy_mode, then the recorded mode, then enforce.
+        var configured = context.Config.PolicyMode is { Source: not ConfigSource.Default } setting ? setting.Value : null;
+        var modeText = parse.GetValue(Mode) ?? (parse.GetValue(Policy) is null ? fallbackMode : null) ?? configured ?? fallbackMode ?? "enforce";
         var mode = PolicyModes.Parse(modeText);
         var full = System.IO.Path.GetFullPath(path);
         var bundle = PolicyCompiler.LoadFile(full);

@@ -3,6 +3,7 @@ using Reach.Core.Engine;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
 using Reach.Core.Transcripts;
+using Reach.Runner.Config;
 using Spectre.Console;
 
 namespace Reach.Cli.Commands;
@@ -16,7 +17,7 @@ internal static class RunCommand
         var input = new Option<string?>("--input", "-i") { Description = "The run's inputs: a JSON object, or @FILE to read one" };
         var output = new Option<string?>("--out", "-o") { Description = "Write the transcript here instead of REACH_HOME/runs/<run id>.jsonl" };
         var workspace = new Option<string?>("--workspace") { Description = "The directory file and process tools are confined to (default REACH_HOME/workspaces/<run id>)" };
-        var fsync = new Option<int?>("--fsync-interval") { Description = "Milliseconds between fsyncs of the transcript while the run goes on (default 1000, or REACH_FSYNC_INTERVAL_MS; 0 = every event)" };
+        var fsync = new Option<int?>("--fsync-interval") { Description = "Milliseconds between fsyncs of the transcript while the run goes on (default 1000, or REACH_FSYNC_INTERVAL_MS, or fsync_interval_ms in config.json; 0 = every event)" };
         var command = new Command("run", "Run a pack: every tool call is gated by policy and budget and recorded in a hash-chained transcript.\n\nExample:\n  reach run examples/packs/hello --input '{\"name\":\"Ada\"}'")
         {
             pack, input, output, workspace, fsync,
@@ -39,7 +40,8 @@ internal static class RunCommand
         context.Timing("pack loaded and inputs checked");
         home.Ensure();
 
-        var interval = fsyncMs ?? (int.TryParse(context.Environment.Get("REACH_FSYNC_INTERVAL_MS"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 1000);
+        var (interval, source) = fsyncMs is { } option ? (option, ConfigSource.Flag) : (context.Config.FsyncIntervalMs.Value, context.Config.FsyncIntervalMs.Source);
+        context.Timing($"transcript fsync interval {interval} ms ({ConfigSources.Text(source)})");
         string? transcriptPath = null;
         string? runId = null;
         var startedAt = DateTimeOffset.UtcNow;
