@@ -12,7 +12,7 @@ internal static class ReachApp
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
-            var message = string.Join("; ", parse.Errors.Select(e => e.Message));
+            var message = CommandSuggestion.Describe(parse) ?? string.Join("; ", parse.Errors.Select(e => e.Message));
             var context = new CommandContext(parse, environment);
             return Fail(context, new ReachException(ErrorCatalog.Usage, message));
         }
@@ -59,6 +59,10 @@ internal static class ReachApp
         root.Subcommands.Add(TokenCommand.Create(environment));
         root.Subcommands.Add(ConnectorCommand.Create(environment));
         root.Subcommands.Add(McpCommand.Create(environment));
+        root.Subcommands.Add(HelpCommand.Create(root, environment));
+
+        // Bare `reach` is a newcomer's first try: the help, not "Required command was not provided".
+        root.SetAction(_ => HelpCommand.Show(root, [], environment));
         return root;
     }
 

@@ -56,6 +56,24 @@ public sealed partial class HttpGatewayTests
     }
 
     [Fact]
+    public void Serve_on_a_busy_port_is_an_environment_error_with_the_fix_and_no_stack_trace()
+    {
+        using var harness = new McpHarness();
+        harness.AddAndPin("fs", "--", "node", McpHarness.FilesystemServer, harness.Data);
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+
+        var result = harness.Reach("mcp", "serve", "fs", "--listen", $"127.0.0.1:{port}");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("error[REACH-9010]", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(port, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--listen 127.0.0.1:0", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serve_listens_only_where_it_was_told_despite_appsettings_json_and_Kestrel_variables()
     {
         using var harness = new McpHarness();

@@ -29,7 +29,16 @@ internal static class McpServeCommand
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stop.Cancel(); });
-            app.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            try
+            {
+                app.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ListenFailure.IsAddressInUse(ex))
+            {
+                app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw ListenFailure.AddressInUse(endpoint.ToString(), ex);
+            }
+
             var url = McpHttpGateway.Url(app);
             if (context.Json)
             {

@@ -13,26 +13,54 @@ internal static class RunCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var pack = new Argument<string>("pack") { Description = "The pack directory (it holds pack.json)" };
+        var pack = new Argument<string>("pack") { Description = "The pack directory (it holds pack.json), its pack.json, or an installed pack's name" };
         var input = new Option<string?>("--input", "-i") { Description = "The run's inputs: a JSON object, or @FILE to read one" };
         var output = new Option<string?>("--out", "-o") { Description = "Write the transcript here instead of REACH_HOME/runs/<run id>.jsonl" };
         var workspace = new Option<string?>("--workspace") { Description = "The directory file and process tools are confined to (default REACH_HOME/workspaces/<run id>)" };
+        var force = new Option<bool>("--force") { Description = "Overwrite the --out file if it exists" };
         var fsync = new Option<int?>("--fsync-interval") { Description = "Milliseconds between fsyncs of the transcript while the run goes on (default 1000, or REACH_FSYNC_INTERVAL_MS, or fsync_interval_ms in config.json; 0 = every event)" };
         var command = new Command("run", "Run a pack: every tool call is gated by policy and budget and recorded in a hash-chained transcript.\n\nExample:\n  reach run examples/packs/hello --input '{\"name\":\"Ada\"}'")
         {
-            pack, input, output, workspace, fsync,
+            pack, input, output, force, workspace, fsync,
         };
         PolicyRunOptions.Add(command);
         PackVerifyRunOption.Add(command);
         command.SetAction(parse =>
         {
             var context = new CommandContext(parse, environment);
-            return Execute(context, PackVerifyRunOption.Resolve(parse, context, parse.GetValue(pack)!), parse.GetValue(input), parse.GetValue(output), parse.GetValue(workspace), parse.GetValue(fsync), PolicyRunOptions.Resolve(parse, context));
+            var fsyncMs = parse.GetValue(fsync);
+            if (fsyncMs < 0)
+            {
+                // The same rule and code as fsync_interval_ms in config.json and REACH_FSYNC_INTERVAL_MS.
+                throw new ReachException(ErrorCatalog.ConfigValueInvalid, "--fsync-interval must be a whole number of milliseconds, 0 or more.");
+            }
+
+            var outPath = parse.GetValue(output);
+            var overwrite = parse.GetValue(force);
+            if (outPath is not null && !overwrite && File.Exists(outPath))
+            {
+                throw new ReachException(ErrorCatalog.OutputExists, $"'{outPath}' already exists; reach run does not overwrite a file unless --force is given.");
+            }
+
+            return Execute(context, PackVerifyRunOption.Resolve(parse, context, PackDirectory(parse.GetValue(pack)!)), parse.GetValue(input), outPath, overwrite, parse.GetValue(workspace), fsyncMs, PolicyRunOptions.Resolve(parse, context));
         });
         return command;
     }
 
-    private static int Execute(CommandContext context, string packPath, string? inputText, string? outPath, string? workspacePath, int? fsyncMs, PolicySelection policy)
+    // A newcomer often names the manifest itself: its directory is the pack. Any other file is not a pack.
+    private static string PackDirectory(string pack)
+    {
+        if (!File.Exists(pack))
+        {
+            return pack;
+        }
+
+        return Path.GetFileName(pack) == PackLoader.ManifestFile
+            ? Path.GetDirectoryName(Path.GetFullPath(pack))!
+            : throw new ReachException(ErrorCatalog.PackNotFound, $"'{pack}' is a file; reach run expects a pack's directory (the one holding pack.json), its pack.json, or an installed pack's name.");
+    }
+
+    private static int Execute(CommandContext context, string packPath, string? inputText, string? outPath, bool overwrite, string? workspacePath, int? fsyncMs, PolicySelection policy)
     {
         var home = new ReachHome(context.Environment.Home);
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
@@ -52,7 +80,7 @@ internal static class RunCommand
             {
                 runId = id;
                 transcriptPath = Path.GetFullPath(outPath ?? home.TranscriptPath(id));
-                return Open(transcriptPath);
+                return Open(transcriptPath, overwrite);
             },
             Effects = new LiveEffects(() => new Workspace(workspacePath ?? home.WorkspacePath(runId!))),
             Policy = policy.Gate,
@@ -131,12 +159,12 @@ internal static class RunCommand
         return result.Status == RunStatus.Succeeded ? 0 : 1;
     }
 
-    private static FileStream Open(string path)
+    private static FileStream Open(string path, bool overwrite)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            return new FileStream(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
         }
         catch (IOException ex)
         {

@@ -30,7 +30,6 @@ internal static class ServeCommand
         {
             var context = new CommandContext(parse, environment);
 
-
             // Checked before the database is touched, so a refused address leaves REACH_HOME as it was.
             var config = ConfigLoader.Load(context.Environment.Home, context.Environment.Variables);
             var url = parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls)! : config.Listen.Value;
@@ -52,7 +51,15 @@ internal static class ServeCommand
                 });
                 using (app)
                 {
-                    app.Start();
+                    try
+                    {
+                        app.Start();
+                    }
+                    catch (Exception ex) when (ListenFailure.IsAddressInUse(ex))
+                    {
+                        throw ListenFailure.AddressInUse(url, ex);
+                    }
+
                     var addresses = string.Join(", ", RunnerHost.Addresses(app));
                     if (context.Json)
                     {

@@ -156,6 +156,10 @@ public static partial class ErrorCatalog
     public static readonly ErrorCode Usage = Define("REACH-9003", ErrorKind.Input, "The command line is wrong", "Run the command with --help.");
     /// <summary>No run with that id.</summary>
     public static readonly ErrorCode RunNotFound = Define("REACH-9004", ErrorKind.Input, "No run with that id", "`reach runs` lists the runs under REACH_HOME.");
+    /// <summary>The address a server should listen on is held by another process.</summary>
+    public static readonly ErrorCode AddressInUse = Define("REACH-9010", ErrorKind.Environment, "The address to listen on is already in use", "Stop the other process on that port (another `reach serve` or `reach mcp serve`?), or take any free port: `reach serve --urls http://127.0.0.1:0` or `reach mcp serve CONNECTOR --listen 127.0.0.1:0`, which print the port they bound.");
+    /// <summary>The file <c>reach run --out</c> names exists already.</summary>
+    public static readonly ErrorCode OutputExists = Define("REACH-9011", ErrorKind.Input, "The --out file already exists", "Choose another --out path, or add --force to overwrite the file.");
     /// <summary>An unexpected internal error.</summary>
     public static readonly ErrorCode Internal = Define("REACH-9070", ErrorKind.Internal, "An unexpected internal error", "Run again with --verbose and report the trace.");
 
