@@ -34,19 +34,19 @@ public class ReplayBenchmarks
         _pack = PackLoader.Load(_directory, ToolRegistry.BuiltIn.Names);
 
         using var output = new MemoryStream();
-        var result = PackRun.Execute(_pack, RunInputs.Resolve(_pack.Manifest, null), new SessionOptionsTemplate
+        var result = PackRun.ExecuteAsync(_pack, RunInputs.Resolve(_pack.Manifest, null), new SessionOptionsTemplate
         {
             OpenTranscript = _ => output,
             Effects = new LiveEffects(() => throw new InvalidOperationException("The replay pack has only deterministic tools.")),
             Random = new DeterministicRandomSource(),
-        });
+        }).AsTask().GetAwaiter().GetResult();
         _transcript = output.ToArray();
         if (result.Status != RunStatus.Succeeded || result.Events != EventsPerInvoke)
         {
             throw new InvalidOperationException($"The recorded run {RunSession.StatusText(result.Status)} with {result.Events} events ({result.Reason}); {EventsPerInvoke} were expected.");
         }
 
-        var report = Replayer.Replay(_transcript, _pack);
+        var report = Replayer.ReplayAsync(_transcript, _pack).AsTask().GetAwaiter().GetResult();
         if (!report.Ok || report.Events != EventsPerInvoke)
         {
             throw new InvalidOperationException($"The transcript does not replay: {report.Divergence?.LikelyCause}");
@@ -59,7 +59,7 @@ public class ReplayBenchmarks
     public void Cleanup() => Directory.Delete(_directory, recursive: true);
 
     [Benchmark(OperationsPerInvoke = EventsPerInvoke)]
-    public ReplayReport Replay() => Replayer.Replay(_transcript, _pack);
+    public ValueTask<ReplayReport> Replay() => Replayer.ReplayAsync(_transcript, _pack);
 
     // Each group of four steps: a greeting from a template, its hash, both echoed, and the hash picked back out.
     private static string Manifest()

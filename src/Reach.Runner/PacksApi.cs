@@ -70,7 +70,7 @@ internal static class PacksApi
         var (bundle, _) = sessions.Sources.ResolvePolicy(Tenants.Of(request), given, "bundle");
         var call = ApiRequests.OptionalObject(body, "call") ?? throw ApiRequests.Invalid("call", "an object (the call file format of 'reach policy explain')");
         var mode = ApiRequests.OptionalString(body, "mode") is { } text ? PolicyModes.Parse(text) : PolicyMode.Enforce;
-        var decision = new PolicyGate(bundle, mode).Decide(CallFile.FromElement(call, "call"));
+        var decision = CallGates.Decide(new PolicyGate(bundle, mode), CallFile.FromElement(call, "call"));
         return Results.Json(
             new PolicyDecisionBody(decision.Effect == GateEffect.Permit, decision.Effect == GateEffect.Permit ? "permit" : "deny", decision.Code?.Code, decision.Reason, decision.Rules, decision.Mode, decision.WouldDeny ? true : null, bundle.Digest.ToString()),
             RunnerHost.Json);

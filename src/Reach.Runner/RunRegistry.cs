@@ -27,10 +27,10 @@ internal sealed class RunRegistry
     public int Running => _running.Count;
 
     /// <summary>Starts the run and returns once its header and <c>run.started</c> are committed.</summary>
-    public string Start(string tenant, SessionSetup setup)
+    public async Task<string> StartAsync(string tenant, SessionSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var (template, _, transcript) = _sessions.Template(tenant, setup, StoredSession.RunKind, _signal.Pulse);
+        var (template, transcript) = _sessions.Template(tenant, setup, StoredSession.RunKind, _signal.Pulse);
         var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var observed = template with
         {
@@ -42,14 +42,14 @@ internal sealed class RunRegistry
                 }
             },
         };
-        var task = Task.Run(() =>
+        var task = Task.Run(async () =>
         {
             try
             {
-                var result = PackRun.Execute(setup.Pack, setup.Inputs, observed);
+                var result = await PackRun.ExecuteAsync(setup.Pack, setup.Inputs, observed).ConfigureAwait(false);
                 var seal = transcript().Seal ?? throw new InvalidOperationException("The run finished without a seal line.");
                 var closing = new SessionClosing(RunSession.StatusText(result.Status), result.Fingerprint.ToString(), seal, _clock.GetUtcNow());
-                _sessions.Store.CloseSessionAsync(tenant, result.RunId, closing, CancellationToken.None).GetAwaiter().GetResult();
+                await _sessions.Store.CloseSessionAsync(tenant, result.RunId, closing, CancellationToken.None).ConfigureAwait(false);
                 _signal.Pulse();
             }
 #pragma warning disable CA1031 // A run that fails before its first event reports it to the request; later failures stay in the transcript.
@@ -59,7 +59,7 @@ internal sealed class RunRegistry
                 started.TrySetException(ex);
             }
         });
-        var id = started.Task.GetAwaiter().GetResult();
+        var id = await started.Task.ConfigureAwait(false);
         _running[id] = task;
         _ = task.ContinueWith(_ => _running.TryRemove(id, out Task? _), TaskScheduler.Default);
         return id;

@@ -22,7 +22,6 @@ internal sealed class RunnerSession : IDisposable
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RunSession _core;
-    private readonly SuppliedEffects _effects;
     private readonly StoredTranscriptStream _transcript;
     private readonly IRunnerStore _store;
     private readonly TimeProvider _clock;
@@ -30,12 +29,11 @@ internal sealed class RunnerSession : IDisposable
     private readonly Queue<string> _answerOrder = new();
     private long _calls;
 
-    public RunnerSession(string tenant, RunSession core, SuppliedEffects effects, SessionSetup setup, StoredTranscriptStream transcript, IRunnerStore store, TimeProvider clock, long calls = 0, DateTimeOffset? created = null)
+    public RunnerSession(string tenant, RunSession core, SessionSetup setup, StoredTranscriptStream transcript, IRunnerStore store, TimeProvider clock, long calls = 0, DateTimeOffset? created = null)
     {
         _calls = calls;
         Tenant = tenant;
         _core = core;
-        _effects = effects;
         Setup = setup;
         _transcript = transcript;
         _store = store;
@@ -89,26 +87,18 @@ internal sealed class RunnerSession : IDisposable
             }
 
             ThrowIfUnusable();
-            if (supplied is null && (!execute || ClientTool.IsClientTool(Setup.Tools, tool)) && _core.Evaluate(tool, input, stepId, _calls).Allowed)
+            var call = new ProposedCall(tool, input, stepId, _calls);
+            if (supplied is null && (!execute || ClientTools.IsClientTool(Setup.Tools, tool)) && (await _core.EvaluateAsync(call).ConfigureAwait(false)).Allowed)
             {
                 // Nothing is recorded: the client must run the tool and send its result. A denied call goes on and is recorded.
                 throw new ReachException(ErrorCatalog.RunnerClientToolNeedsResult, $"'{tool}' is run by the client: the gates allow it, so run it and send the call again with result {{output}} or {{error}}.");
             }
 
-            _effects.Supplied = supplied;
-            CallOutcome outcome;
-            try
-            {
-                // Numbered only once proposed: a call refused before its first event (an input canonical JSON cannot
-                // hold) leaves the transcript untouched and takes no index.
-                outcome = _core.Propose(tool, input, stepId, _calls);
-                _calls++;
-            }
-            finally
-            {
-                // A call denied before it ran leaves the supplied result untaken; it must not leak into the next call.
-                _effects.Supplied = null;
-            }
+            // The supplied result travels with its call: a call denied before it ran records nothing of it.
+            // Numbered only once proposed: a call refused before its first event (an input canonical JSON cannot
+            // hold) leaves the transcript untouched and takes no index.
+            var outcome = await _core.ProposeAsync(call, supplied is null ? CallExecution.Here : CallExecution.SuppliedBy(supplied)).ConfigureAwait(false);
+            _calls++;
 
             // The answer is kept with the call's events, in the same transaction: a retry after a crash finds it too.
             var answer = render(outcome);
@@ -127,8 +117,19 @@ internal sealed class RunnerSession : IDisposable
     }
 
     /// <summary>What the gates would decide about a call now, recording nothing.</summary>
-    public Task<GateCheck> DecideAsync(string tool, JsonElement input, string? stepId) =>
-        WithGateAsync(() => _core.Evaluate(tool, input, stepId, _calls), Task.FromResult);
+    public async Task<GateCheck> DecideAsync(string tool, JsonElement input, string? stepId)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            ThrowIfUnusable();
+            return await _core.EvaluateAsync(new ProposedCall(tool, input, stepId, _calls)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>
     /// Spawns a child, one spawn or call at a time, so concurrent spawns can pass neither the limits nor the budget:

@@ -26,7 +26,7 @@ internal static class RunsApi
         var tenant = Tenants.Of(request);
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
         var setup = sessions.Prepare(tenant, PackSources.Member(body, "pack"), ApiRequests.OptionalObject(body, "inputs"), PackSources.Member(body, "policy"), null);
-        var id = runs.Start(tenant, setup);
+        var id = await runs.StartAsync(tenant, setup).ConfigureAwait(false);
         var stored = await runs.FindAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return Results.Json(RunBody.From(stored), RunnerHost.Json, statusCode: StatusCodes.Status202Accepted);
     }
@@ -77,7 +77,7 @@ internal static class RunsApi
         // The same pack directory and policy bundle the run used, as the runner's files are now: a changed pack or
         // policy shows up as the first divergence.
         var setup = sessions.PrepareRecorded(tenant, run.PackDirectory, null, run.Policy);
-        var report = Replayer.Replay(bytes, setup.Pack, setup.Policy, setup.Tools);
+        var report = await Replayer.ReplayAsync(bytes, setup.Pack, setup.Policy, setup.Tools, request.HttpContext.RequestAborted).ConfigureAwait(false);
         var divergence = report.Divergence is { } d ? new DivergenceBody(d.Kind.ToString(), d.Seq, d.Recorded, d.Replayed, d.LikelyCause) : null;
         return Results.Json(new ReplayBody(report.Ok, report.Ok, report.Events, report.RecordedFingerprint.ToString(), report.Fingerprint.ToString(), divergence), RunnerHost.Json);
     }

@@ -105,7 +105,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
     {
         try
         {
-            return ClientTool.LoadPack(directory);
+            return ClientTools.LoadPack(directory);
         }
         catch (ReachException ex)
         {
@@ -165,10 +165,10 @@ internal sealed class SessionRegistry : IAsyncDisposable
     private RunnerSession Create(string tenant, SessionSetup setup, DateTimeOffset? startedAt = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind);
+        var (template, transcript) = Template(tenant, setup, StoredSession.SessionKind);
         var core = new RunSession(template.For(setup.Pack, setup.Inputs) with { StartedAt = startedAt });
         var stream = transcript();
-        return new RunnerSession(tenant, core, effects, setup, stream, Store, _clock, created: stream.Session.Created);
+        return new RunnerSession(tenant, core, setup, stream, Store, _clock, created: stream.Session.Created);
     }
 
     /// <summary>The tool names of the tenant's session when this runner holds it open, else null.</summary>
@@ -225,12 +225,12 @@ internal sealed class SessionRegistry : IAsyncDisposable
             setup = await NarrowedAsChildAsync(tenant, stored.Id, parentId, setup, bytes, cancellationToken).ConfigureAwait(false);
         }
 
-        var (template, effects, transcript) = Template(tenant, setup, StoredSession.SessionKind, resumed: new ResumePoint(stored.Created, stored.Events + 1));
+        var (template, transcript) = Template(tenant, setup, StoredSession.SessionKind, resumed: new ResumePoint(stored.Created, stored.Events + 1));
 
         // The file beside the store carries on from exactly what the store holds (a killed runner may have written less).
         await File.WriteAllBytesAsync(TranscriptPath(stored.Id), bytes, cancellationToken).ConfigureAwait(false);
         var core = RunSession.Resume(template.For(setup.Pack, setup.Inputs), bytes);
-        var session = new RunnerSession(tenant, core, effects, setup, transcript(), Store, _clock, core.Calls, stored.Created);
+        var session = new RunnerSession(tenant, core, setup, transcript(), Store, _clock, core.Calls, stored.Created);
         session.Preload(await Store.ReadAnswersAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false));
         await ReconcileChildrenAsync(tenant, session, cancellationToken).ConfigureAwait(false);
         _sessions[(tenant, stored.Id)] = session;
@@ -331,13 +331,13 @@ internal sealed class SessionRegistry : IAsyncDisposable
     /// </summary>
     /// <remarks>With <paramref name="resumed"/>, the session's header and events are in the store already: the stream
     /// appends to the transcript file (rewritten from the store) and counts the stored lines instead of creating the row.</remarks>
-    public (SessionOptionsTemplate Template, SuppliedEffects Effects, Func<StoredTranscriptStream> Transcript) Template(string tenant, SessionSetup setup, string kind, Action? onCommitted = null, ResumePoint? resumed = null)
+    public (SessionOptionsTemplate Template, Func<StoredTranscriptStream> Transcript) Template(string tenant, SessionSetup setup, string kind, Action? onCommitted = null, ResumePoint? resumed = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
         Directory.CreateDirectory(Runs);
         string? runId = null;
         StoredTranscriptStream? transcript = null;
-        var effects = new SuppliedEffects(new LiveEffects(() => new Workspace(Sources.Workspace(tenant, runId!))));
+        var effects = new LiveEffects(() => new Workspace(Sources.Workspace(tenant, runId!)));
         var template = new SessionOptionsTemplate
         {
             OpenTranscript = id =>
@@ -360,7 +360,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
             Clock = _clock,
             WriterOptions = new TranscriptWriterOptions { FsyncInterval = TimeSpan.FromMilliseconds(Config.FsyncIntervalMs.Value) },
         };
-        return (template, effects, () => transcript!);
+        return (template, () => transcript!);
     }
 
     /// <summary>Drains the group committer (at shutdown, after the last request).</summary>

@@ -20,14 +20,14 @@ internal static class PackInitCommand
         {
             name, template, directory,
         };
-        command.SetAction(parse => Execute(new CommandContext(parse, environment), parse.GetValue(name)!, parse.GetValue(template)!, parse.GetValue(directory)));
+        command.SetAction((parse, _) => ExecuteAsync(new CommandContext(parse, environment), parse.GetValue(name)!, parse.GetValue(template)!, parse.GetValue(directory)));
         return command;
     }
 
-    private static int Execute(CommandContext context, string name, string template, string? directory)
+    private static async Task<int> ExecuteAsync(CommandContext context, string name, string template, string? directory)
     {
         var target = directory ?? name;
-        var created = PackTemplates.Create(name, template, target);
+        var created = await PackTemplates.CreateAsync(name, template, target).ConfigureAwait(false);
         var packPath = created.Template.PackFolder.Length == 0 ? target : Path.Combine(target, created.Template.PackFolder);
         context.Timing($"wrote {created.Files.Count} files");
         if (context.Json)

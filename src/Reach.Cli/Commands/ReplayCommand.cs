@@ -17,11 +17,11 @@ internal static class ReplayCommand
             transcript, pack,
         };
         PolicyRunOptions.Add(command);
-        command.SetAction(parse => Execute(new CommandContext(parse, environment), parse.GetValue(transcript)!, parse.GetValue(pack), parse));
+        command.SetAction((parse, cancellationToken) => ExecuteAsync(new CommandContext(parse, environment), parse.GetValue(transcript)!, parse.GetValue(pack), parse, cancellationToken));
         return command;
     }
 
-    private static int Execute(CommandContext context, string path, string? packPath, ParseResult parse)
+    private static async Task<int> ExecuteAsync(CommandContext context, string path, string? packPath, ParseResult parse, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -55,7 +55,7 @@ internal static class ReplayCommand
 
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
         var policy = PolicyRunOptions.Resolve(parse, context, entry?.Policy, entry?.PolicyMode);
-        var report = Replayer.Replay(bytes, pack, policy.Gate);
+        var report = await Replayer.ReplayAsync(bytes, pack, policy.Gate, cancellationToken: cancellationToken).ConfigureAwait(false);
         context.Timing($"replayed {report.Events} events");
         var divergence = report.Divergence;
         if (context.Json)

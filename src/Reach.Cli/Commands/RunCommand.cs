@@ -25,7 +25,7 @@ internal static class RunCommand
         };
         PolicyRunOptions.Add(command);
         PackVerifyRunOption.Add(command);
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var context = new CommandContext(parse, environment);
             var fsyncMs = parse.GetValue(fsync);
@@ -42,7 +42,7 @@ internal static class RunCommand
                 throw new ReachException(ErrorCatalog.OutputExists, $"'{outPath}' already exists; reach run does not overwrite a file unless --force is given.");
             }
 
-            return Execute(context, PackVerifyRunOption.Resolve(parse, context, PackDirectory(parse.GetValue(pack)!)), parse.GetValue(input), outPath, overwrite, parse.GetValue(workspace), fsyncMs, PolicyRunOptions.Resolve(parse, context));
+            return ExecuteAsync(context, PackVerifyRunOption.Resolve(parse, context, PackDirectory(parse.GetValue(pack)!)), parse.GetValue(input), outPath, overwrite, parse.GetValue(workspace), fsyncMs, PolicyRunOptions.Resolve(parse, context), cancellationToken);
         });
         return command;
     }
@@ -60,7 +60,8 @@ internal static class RunCommand
             : throw new ReachException(ErrorCatalog.PackNotFound, $"'{pack}' is a file; reach run expects a pack's directory (the one holding pack.json), its pack.json, or an installed pack's name.");
     }
 
-    private static int Execute(CommandContext context, string packPath, string? inputText, string? outPath, bool overwrite, string? workspacePath, int? fsyncMs, PolicySelection policy)
+    // Ctrl+C cancels the token: the run stops at once and its transcript is sealed as failed with REACH-2240.
+    private static async Task<int> ExecuteAsync(CommandContext context, string packPath, string? inputText, string? outPath, bool overwrite, string? workspacePath, int? fsyncMs, PolicySelection policy, CancellationToken cancellationToken)
     {
         var home = new ReachHome(context.Environment.Home);
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
@@ -93,7 +94,7 @@ internal static class RunCommand
             context.Line($"[bold]reach run[/] {CommandContext.Escape(pack.Manifest.Name)}@{CommandContext.Escape(pack.Manifest.Version)}  [grey]{pack.Manifest.Steps.Count} steps, pack {pack.Digest.ToString()[..19]}…[/]");
         }
 
-        var result = PackRun.Execute(pack, inputs, template);
+        var result = await PackRun.ExecuteAsync(pack, inputs, template, cancellationToken).ConfigureAwait(false);
         context.Timing($"run finished ({result.Events} events)");
         home.Save(new RunIndexEntry
         {

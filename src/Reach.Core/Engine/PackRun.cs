@@ -8,9 +8,10 @@ public static class PackRun
 {
     /// <summary>
     /// Runs <paramref name="pack"/> with already resolved <paramref name="inputs"/> (see <see cref="RunInputs.Resolve"/>).
-    /// A denial or failure ends the run with a <c>run.finished</c> event; the transcript stays verifiable.
+    /// A denial or failure ends the run with a <c>run.finished</c> event; the transcript stays verifiable. Cancelling
+    /// <paramref name="cancellationToken"/> (Ctrl+C) ends the run at once, sealed as failed with REACH-2240.
     /// </summary>
-    public static RunResult Execute(LoadedPack pack, JsonElement inputs, SessionOptionsTemplate options)
+    public static async ValueTask<RunResult> ExecuteAsync(LoadedPack pack, JsonElement inputs, SessionOptionsTemplate options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(options);
@@ -21,6 +22,11 @@ public static class PackRun
         for (var index = 0; index < steps.Count; index++)
         {
             var step = steps[index];
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return session.Finish(RunStatus.Failed, stepId: step.Id, code: ErrorCatalog.RunInterrupted, reason: $"The run was interrupted before step '{step.Id}'.");
+            }
+
             JsonElement input;
             try
             {
@@ -34,13 +40,19 @@ public static class PackRun
             CallOutcome outcome;
             try
             {
-                outcome = session.Propose(step.Tool, input, step.Id, index);
+                outcome = await session.ProposeAsync(new ProposedCall(step.Tool, input, step.Id, index), CallExecution.Here, cancellationToken).ConfigureAwait(false);
             }
             catch (ReachException ex)
             {
                 // Refused before its first event (an input the OS would misread, text with no UTF-8 form): the call
                 // recorded nothing, and the run ends sealed with the refusal's code.
                 return session.Finish(RunStatus.Failed, stepId: step.Id, code: ex.Error, reason: ex.Message);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // What the call recorded stays; the run ends as interrupted whatever the call's own outcome.
+                return session.Finish(RunStatus.Failed, stepId: step.Id, code: ErrorCatalog.RunInterrupted, reason: $"The run was interrupted at step '{step.Id}'.");
             }
 
             if (outcome.Status != RunStatus.Succeeded)
@@ -67,6 +79,9 @@ public sealed record SessionOptionsTemplate
 
     /// <summary>The policy gate.</summary>
     public Gates.IPolicyGate Policy { get; init; } = Gates.DeclaredToolsPolicyGate.Instance;
+
+    /// <summary>How long a gate may take to decide before it denies (null: as long as it takes).</summary>
+    public TimeSpan? GateTimeout { get; init; }
 
     /// <summary>The tools.</summary>
     public Tools.ToolRegistry Tools { get; init; } = Reach.Core.Tools.ToolRegistry.BuiltIn;
@@ -95,6 +110,7 @@ public sealed record SessionOptionsTemplate
             OpenTranscript = OpenTranscript,
             Effects = Effects,
             Policy = Policy,
+            GateTimeout = GateTimeout,
             Tools = Tools,
             Clock = Clock,
             Random = Random,

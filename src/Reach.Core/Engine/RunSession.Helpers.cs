@@ -8,19 +8,97 @@ namespace Reach.Core.Engine;
 
 public sealed partial class RunSession
 {
-    private PolicyDecision DecidePolicy(ToolCallRequest request)
+    // Asks one gate. Whatever it throws, and a gate that does not answer within SessionOptions.GateTimeout, becomes
+    // the gate's own recorded denial: a gate that cannot decide denies.
+    private async ValueTask<GateVerdict> DecideAsync(ICallGate gate, GateContext context, CancellationToken cancellationToken)
     {
         try
         {
-            return _options.Policy.Decide(request) ?? throw new InvalidOperationException("the gate returned no decision");
+            var pending = gate.DecideAsync(context, cancellationToken);
+            if (pending.IsCompletedSuccessfully)
+            {
+                return pending.Result ?? throw new InvalidOperationException("the gate returned no verdict");
+            }
+
+            var verdict = _options.GateTimeout is { } timeout
+                ? await pending.AsTask().WaitAsync(timeout, _options.Clock, cancellationToken).ConfigureAwait(false)
+                : await pending.ConfigureAwait(false);
+            return verdict ?? throw new InvalidOperationException("the gate returned no verdict");
+        }
+        catch (TimeoutException)
+        {
+            return gate.Failed(context, string.Create(CultureInfo.InvariantCulture, $"The {gate.Name} gate did not decide within {(long)_options.GateTimeout!.Value.TotalMilliseconds} ms; a gate that cannot decide denies."));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return gate.Failed(context, $"The run was interrupted before the {gate.Name} gate decided; the call did not run.");
         }
 #pragma warning disable CA1031 // Fail closed: whatever a gate throws becomes a recorded denial.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return PolicyDecision.Deny(ErrorCatalog.PolicyGateFailed, $"The policy gate failed ({ex.GetType().Name}: {ex.Message}); a gate that cannot decide denies.");
+            return gate.Failed(context, $"The {gate.Name} gate failed ({ex.GetType().Name}: {ex.Message}); a gate that cannot decide denies.");
         }
     }
+
+    // What every gate is asked about a call, by ProposeAsync and EvaluateAsync alike.
+    private GateContext Context(ProposedCall call, ITool? implementation, ToolDeclaration? declaration, TimeSpan elapsed, bool dryRun) => new()
+    {
+        Request = new ToolCallRequest
+        {
+            Tool = call.Tool,
+            // A tool Reach does not implement (run by the client, forwarded to an MCP server) needs what its declaration claims.
+            RequiredPermissions = implementation?.RequiredPermissions ?? declaration?.Permissions ?? [],
+            Declaration = declaration,
+            Input = call.Input,
+            Pack = _options.Pack,
+            StepId = call.StepId,
+            StepIndex = call.Index,
+            Usage = _budget.Usage(elapsed),
+            Inputs = _options.Inputs,
+            Tallies = [.. _tallies],
+        },
+        Cost = declaration?.Cost ?? 0m,
+        Elapsed = elapsed,
+        DryRun = dryRun,
+    };
+
+    private void RecordPolicy(PolicyDecision policy, string? stepId, string tool) =>
+        Append(PolicyDecisionType, EventTypes.PolicyDecision, stepId, tool, $"policy {Effect(policy.Effect)}: {policy.Reason}", w =>
+        {
+            WriteOptional(w, "code", policy.Code?.Code);
+            w.WriteString("effect", Effect(policy.Effect));
+            WriteOptional(w, "mode", policy.Mode);
+            w.WriteString("reason", policy.Reason);
+            w.WriteStartArray("rules");
+            foreach (var rule in policy.Rules)
+            {
+                w.WriteStringValue(rule);
+            }
+
+            w.WriteEndArray();
+            WriteOptional(w, "step", stepId);
+            w.WriteString("tool", tool);
+            if (policy.WouldDeny)
+            {
+                w.WriteBoolean("would_deny", true);
+            }
+        });
+
+    private void RecordBudget(BudgetDecision budget, string? stepId, string tool) =>
+        Append(BudgetDecisionType, EventTypes.BudgetDecision, stepId, tool, $"budget {Effect(budget.Effect)}: {budget.Reason}", w =>
+        {
+            WriteOptional(w, "code", budget.Code?.Code);
+            w.WriteNumber("cost", budget.Cost);
+            w.WriteString("effect", Effect(budget.Effect));
+            WriteOptional(w, "limit", budget.Limit);
+            w.WriteString("reason", budget.Reason);
+            WriteOptional(w, "step", stepId);
+            w.WriteString("tool", tool);
+            w.WriteStartObject("usage");
+            WriteUsage(w, budget.Before);
+            w.WriteEndObject();
+        });
 
     private void Tally(string tool, decimal cost)
     {
@@ -34,20 +112,6 @@ public sealed partial class RunSession
         }
 
         _tallies.Add(new ToolTally(tool, 1, cost));
-    }
-
-    private BudgetDecision DecideBudget(decimal cost, TimeSpan elapsed)
-    {
-        try
-        {
-            return _budget.Decide(cost, elapsed);
-        }
-#pragma warning disable CA1031 // Fail closed: whatever a gate throws becomes a recorded denial.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return new BudgetDecision { Effect = GateEffect.Deny, Code = ErrorCatalog.BudgetGateFailed, Reason = $"The budget gate failed ({ex.GetType().Name}: {ex.Message}); a gate that cannot decide denies.", Cost = cost };
-        }
     }
 
     // What Propose refuses before writing anything: text that has no UTF-8 form, an input canonical JSON cannot hold,
@@ -66,31 +130,45 @@ public sealed partial class RunSession
         ToolInputGuard.Check(implementation, input);
     }
 
-    // Once the gates let a call through, whatever happens to it ends in an outcome to record: a tool that throws
-    // (a bug, or an effect source that fails) is a coded failure, never a call left without its result.
-    private ToolOutcome Effect(ITool tool, JsonElement input, string? stepId, ToolDeclaration? declaration, bool deterministic)
+    // Once the gates let a call through, the effect happens as the call's CallExecution says, and whatever happens
+    // ends in an outcome to record: a tool or forwarder that throws (a bug, an effect source that fails) is a coded
+    // failure, never a call left without its result; an interruption is REACH-2240.
+    private async ValueTask<(ToolOutcome Outcome, bool Deterministic)> EffectAsync(ProposedCall call, CallExecution how, ITool? tool, ToolDeclaration? declaration, CancellationToken cancellationToken)
     {
+        var name = call.Tool;
+        var deterministic = how.NeedsImplementation && (tool?.Deterministic ?? true);
         try
         {
-            return deterministic
-                ? ToolOutcome.Success(tool.Execute(input, new ToolContext(null, declaration)))
-                : _options.Effects.Execute(tool, stepId, input, declaration);
+            var outcome = how switch
+            {
+                CallExecution.Supplied supplied => supplied.Outcome,
+                CallExecution.Recorded recorded => recorded.Outcome,
+                CallExecution.Forwarded forwarded => await forwarded.Forward(cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("the forwarder returned no outcome"),
+                _ when tool is null => ToolOutcome.Failure(ErrorCatalog.UnknownTool, $"'{name}' is not a tool Reach knows."),
+                _ when deterministic => ToolOutcome.Success(await tool.ExecuteAsync(call.Input, new ToolContext(null, declaration), cancellationToken).ConfigureAwait(false)),
+                _ => await _options.Effects.ExecuteAsync(tool, call.StepId, call.Input, declaration, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("the effect source returned no outcome"),
+            };
+            return (outcome, deterministic);
         }
         catch (ToolException ex)
         {
-            return ToolOutcome.Failure(ex.Error, ex.Message);
+            return (ToolOutcome.Failure(ex.Error, ex.Message), deterministic);
         }
         catch (ReachException ex)
         {
             // The title, not the message: a host's message may name its own paths.
-            return ToolOutcome.Failure(ex.Error, $"{tool.Name} failed: {ex.Error.Title}.");
+            return (ToolOutcome.Failure(ex.Error, $"{name} failed: {ex.Error.Title}."), deterministic);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (ToolOutcome.Failure(ErrorCatalog.RunInterrupted, $"{name} was interrupted: the run was cancelled while it ran."), deterministic);
         }
 #pragma warning disable CA1031 // The call is already gated and charged: any failure must be recorded, not thrown past the record.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             // Only the type: an unexpected exception's message may name server paths.
-            return ToolOutcome.Failure(ErrorCatalog.ToolCrashed, $"{tool.Name} failed unexpectedly ({ex.GetType().Name}).");
+            return (ToolOutcome.Failure(ErrorCatalog.ToolCrashed, $"{name} failed unexpectedly ({ex.GetType().Name})."), deterministic);
         }
     }
 
@@ -129,7 +207,7 @@ public sealed partial class RunSession
         }
     }
 
-    private CallOutcome Denied(string gate, ErrorCode code, string reason, IReadOnlyList<string> rules, PolicyDecision policy) =>
+    private CallOutcome Denied(string gate, ErrorCode code, string reason, IReadOnlyList<string> rules, PolicyDecision? policy) =>
         new() { Status = RunStatus.Denied, Gate = gate, Code = code, Reason = reason, Rules = rules, Policy = policy, Seq = _last.Seq, Hash = _last.Hash };
 
     private void Append(byte[] typeToken, string type, string? stepId, string? tool, string summary, Action<Utf8JsonWriter> writeMembers)

@@ -23,37 +23,40 @@ public sealed partial class RunSession
     private readonly Dictionary<string, BudgetReservation> _reservations = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Asks the policy gate then the budget gate about a call exactly as <see cref="Propose"/> would, but records
-    /// nothing and changes no ledger: an agent that runs a tool itself asks first, then proposes the call with its result.
-    /// A call <see cref="Propose"/> would refuse before the gates is refused here the same way (a coded <see cref="ReachException"/>).
+    /// Runs the gate pipeline on a call exactly as <see cref="ProposeAsync"/> would, but records nothing and changes no
+    /// ledger (a dry evaluation): an agent that runs a tool itself asks first, then proposes the call with its result.
+    /// A call <see cref="ProposeAsync"/> would refuse before the gates is refused here the same way (a coded <see cref="ReachException"/>).
     /// </summary>
-    public GateCheck Evaluate(string tool, JsonElement input, string? stepId, long stepIndex)
+    public async ValueTask<GateCheck> EvaluateAsync(ProposedCall call, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        var implementation = _options.Tools.Find(tool);
+        ArgumentNullException.ThrowIfNull(call);
+        var implementation = _options.Tools.Find(call.Tool);
 
-        // Asked the same checks as Propose: a gate must not permit text that the OS would run as something else.
-        CheckProposal(tool, input, stepId, implementation);
+        // Asked the same checks as ProposeAsync: a gate must not permit text that the OS would run as something else.
+        CheckProposal(call.Tool, call.Input, call.StepId, implementation);
         var elapsed = _options.Clock.GetUtcNow() - _startedAt;
-        var declaration = _options.Pack.FindTool(tool);
-        var policy = DecidePolicy(Request(tool, input, stepId, stepIndex, elapsed, implementation, declaration));
-        return policy.Effect == GateEffect.Deny ? new GateCheck(policy, null) : new GateCheck(policy, DecideBudget(declaration?.Cost ?? 0m, elapsed));
-    }
+        var context = Context(call, implementation, _options.Pack.FindTool(call.Tool), elapsed, dryRun: true);
+        PolicyDecision? policy = null;
+        foreach (var gate in _gates)
+        {
+            switch (await DecideAsync(gate, context, cancellationToken).ConfigureAwait(false))
+            {
+                case GateVerdict.Policy { Decision: var decision } verdict:
+                    policy = decision;
+                    if (verdict.Denies)
+                    {
+                        return new GateCheck(decision, null);
+                    }
 
-    // What the policy gate is asked, by Propose and Evaluate alike.
-    private ToolCallRequest Request(string tool, JsonElement input, string? stepId, long stepIndex, TimeSpan elapsed, Tools.ITool? implementation, Packs.ToolDeclaration? declaration) => new()
-    {
-        Tool = tool,
-        RequiredPermissions = implementation?.RequiredPermissions ?? [],
-        Declaration = declaration,
-        Input = input,
-        Pack = _options.Pack,
-        StepId = stepId,
-        StepIndex = stepIndex,
-        Usage = _budget.Usage(elapsed),
-        Inputs = _options.Inputs,
-        Tallies = [.. _tallies],
-    };
+                    break;
+                case GateVerdict.Budget { Decision: var decision }:
+                    return new GateCheck(policy!, decision);
+            }
+        }
+
+        throw new InvalidOperationException("The gate pipeline has no budget gate.");
+    }
 
     /// <summary>How many children this session has spawned (permitted <c>session.spawn</c> events, counted again on resume).</summary>
     public int Spawned { get; private set; }

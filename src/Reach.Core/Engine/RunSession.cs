@@ -27,6 +27,7 @@ public sealed partial class RunSession : IDisposable
     private readonly Stream _stream;
     private readonly TranscriptWriter _writer;
     private readonly BudgetGate _budget;
+    private readonly IReadOnlyList<ICallGate> _gates;
     private readonly DateTimeOffset _startedAt;
     private readonly ArrayBufferWriter<byte> _data = new(1024);
     private readonly List<ToolTally> _tallies = [];
@@ -48,6 +49,7 @@ public sealed partial class RunSession : IDisposable
             RunId = resume.Header.RunId;
             Header = resume.Header;
             _budget = new BudgetGate(options.Pack.Budgets);
+            _gates = CallGates.For(options.Pins, options.Policy, _budget);
             _stream = options.OpenTranscript(RunId);
             _writer = TranscriptWriter.Resume(_stream, Header, resume.Hashes, options.Random, options.WriterOptions);
             _startedAt = resume.StartedAt;
@@ -94,6 +96,7 @@ public sealed partial class RunSession : IDisposable
             PolicyDigest = options.Policy.Digest,
         };
         _budget = new BudgetGate(options.Pack.Budgets);
+        _gates = CallGates.For(options.Pins, options.Policy, _budget);
         _stream = options.OpenTranscript(RunId);
         _writer = new TranscriptWriter(_stream, Header, options.Random, options.WriterOptions);
         _startedAt = options.StartedAt ?? options.Clock.GetUtcNow();
@@ -122,12 +125,19 @@ public sealed partial class RunSession : IDisposable
     public long Events => _writer.Count;
 
     /// <summary>
-    /// Proposes a call: records <c>step.started</c>, asks the policy gate then the budget gate (each decision an event),
-    /// then executes the tool (or feeds its recorded result) and records the result or error.
+    /// Proposes a call: records <c>step.started</c>, runs the gate pipeline (<see cref="CallGates"/>: pin, declared
+    /// tools, policy, budget; each verdict an event, the first denial stops the call), then makes the effect happen as
+    /// <paramref name="how"/> says and records the result or error. A call refused before its first event (text with
+    /// no UTF-8 form, an input canonical JSON cannot hold, a control character the OS would misread) throws a coded
+    /// <see cref="ReachException"/> and records nothing. Cancelling <paramref name="cancellationToken"/> interrupts the
+    /// call: what was decided stays recorded, and the call ends as a denial or a <c>tool.error</c> (REACH-2240).
     /// </summary>
-    public CallOutcome Propose(string tool, JsonElement input, string? stepId, long stepIndex)
+    public async ValueTask<CallOutcome> ProposeAsync(ProposedCall call, CallExecution how, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(how);
+        var (tool, input, stepId, stepIndex) = call;
         var implementation = _options.Tools.Find(tool);
 
         // Refused before the first event: a call records its result or error, or nothing at all.
@@ -145,58 +155,36 @@ public sealed partial class RunSession : IDisposable
         });
 
         var declaration = _options.Pack.FindTool(tool);
-        var policy = DecidePolicy(Request(tool, input, stepId, stepIndex, elapsed, implementation, declaration));
-        Append(PolicyDecisionType, EventTypes.PolicyDecision, stepId, tool, $"policy {Effect(policy.Effect)}: {policy.Reason}", w =>
+        var context = Context(call, implementation, declaration, elapsed, dryRun: false);
+        PolicyDecision? policy = null;
+        foreach (var gate in _gates)
         {
-            WriteOptional(w, "code", policy.Code?.Code);
-            w.WriteString("effect", Effect(policy.Effect));
-            WriteOptional(w, "mode", policy.Mode);
-            w.WriteString("reason", policy.Reason);
-            w.WriteStartArray("rules");
-            foreach (var rule in policy.Rules)
+            var verdict = await DecideAsync(gate, context, cancellationToken).ConfigureAwait(false);
+            switch (verdict)
             {
-                w.WriteStringValue(rule);
-            }
+                case GateVerdict.Policy { Decision: var decision }:
+                    policy = decision;
+                    RecordPolicy(decision, stepId, tool);
+                    if (verdict.Denies)
+                    {
+                        return Denied("policy", decision.Code!, decision.Reason, decision.Rules, decision);
+                    }
 
-            w.WriteEndArray();
-            WriteOptional(w, "step", stepId);
-            w.WriteString("tool", tool);
-            if (policy.WouldDeny)
-            {
-                w.WriteBoolean("would_deny", true);
+                    break;
+                case GateVerdict.Budget { Decision: var decision }:
+                    RecordBudget(decision, stepId, tool);
+                    if (verdict.Denies)
+                    {
+                        return Denied("budget", decision.Code!, decision.Reason, decision.Limit is null ? [] : [decision.Limit], policy);
+                    }
+
+                    break;
             }
-        });
-        if (policy.Effect == GateEffect.Deny)
-        {
-            return Denied("policy", policy.Code ?? ErrorCatalog.PolicyGateFailed, policy.Reason, policy.Rules, policy);
         }
 
-        var cost = declaration?.Cost ?? 0m;
-        var budget = DecideBudget(cost, elapsed);
-        Append(BudgetDecisionType, EventTypes.BudgetDecision, stepId, tool, $"budget {Effect(budget.Effect)}: {budget.Reason}", w =>
-        {
-            WriteOptional(w, "code", budget.Code?.Code);
-            w.WriteNumber("cost", budget.Cost);
-            w.WriteString("effect", Effect(budget.Effect));
-            WriteOptional(w, "limit", budget.Limit);
-            w.WriteString("reason", budget.Reason);
-            WriteOptional(w, "step", stepId);
-            w.WriteString("tool", tool);
-            w.WriteStartObject("usage");
-            WriteUsage(w, budget.Before);
-            w.WriteEndObject();
-        });
-        if (budget.Effect == GateEffect.Deny)
-        {
-            return Denied("budget", budget.Code ?? ErrorCatalog.BudgetGateFailed, budget.Reason, budget.Limit is null ? [] : [budget.Limit], policy);
-        }
-
-        _budget.Commit(cost);
-        Tally(tool, cost);
-        var deterministic = implementation?.Deterministic ?? true;
-        var outcome = implementation is null
-            ? ToolOutcome.Failure(ErrorCatalog.UnknownTool, $"'{tool}' is not a tool Reach knows.")
-            : Effect(implementation, input, stepId, declaration, deterministic);
+        _budget.Commit(context.Cost);
+        Tally(tool, context.Cost);
+        var (outcome, deterministic) = await EffectAsync(call, how, implementation, declaration, cancellationToken).ConfigureAwait(false);
         var effect = deterministic ? "pure" : "recorded";
         if (outcome.Succeeded && !CanRecord(outcome.Output, out var unrecordable))
         {
@@ -218,7 +206,7 @@ public sealed partial class RunSession : IDisposable
 
         Append(ToolErrorType, EventTypes.ToolError, stepId, tool, $"{tool} failed: {outcome.Message}", w =>
         {
-            w.WriteString("code", outcome.Error!.Code);
+            w.WriteString("code", outcome.Error.Code);
             w.WriteString("effect", effect);
             w.WriteString("message", outcome.Message);
             WriteOptional(w, "step", stepId);

@@ -21,11 +21,17 @@ public sealed record SessionOptions
     /// <summary>Opens the transcript stream for the run id the session draws.</summary>
     public required Func<string, Stream> OpenTranscript { get; init; }
 
-    /// <summary>Produces side-effecting tools' results.</summary>
+    /// <summary>Produces side-effecting tools' results for calls executed here (<see cref="CallExecution.Here"/>).</summary>
     public required IEffectSource Effects { get; init; }
 
     /// <summary>The policy gate.</summary>
     public IPolicyGate Policy { get; init; } = DeclaredToolsPolicyGate.Instance;
+
+    /// <summary>The pipeline's first gate, when the host has one: the MCP gateway's check that a tool is still the one pinned (<see cref="CallGates"/>).</summary>
+    public ICallGate? Pins { get; init; }
+
+    /// <summary>How long a gate may take to decide before it denies (null: as long as it takes). Measured on <see cref="Clock"/>.</summary>
+    public TimeSpan? GateTimeout { get; init; }
 
     /// <summary>The tools.</summary>
     public ToolRegistry Tools { get; init; } = ToolRegistry.BuiltIn;

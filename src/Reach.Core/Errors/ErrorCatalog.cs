@@ -146,6 +146,8 @@ public static partial class ErrorCatalog
     public static readonly ErrorCode ToolInputControlCharacter = Define("REACH-2230", ErrorKind.Input, "A command, argument, path or URL holds a control character", "Remove the NUL or control character: the operating system would cut the text there, so the call that ran would not be the one the policy saw. Nothing was recorded.");
     /// <summary>A tool failed in a way it did not report (a bug in the tool); the call is recorded as failed.</summary>
     public static readonly ErrorCode ToolCrashed = Define("REACH-2231", ErrorKind.Negative, "A tool failed unexpectedly", "The call is recorded as failed with the tool's message; report it as a bug in the tool.");
+    /// <summary>The run was interrupted (Ctrl+C, a client that went away, a host shutting down); the transcript is sealed as failed with this code.</summary>
+    public static readonly ErrorCode RunInterrupted = Define("REACH-2240", ErrorKind.Negative, "The run was interrupted", "Nothing is lost: the transcript is sealed and verifiable up to the interruption. Run it again when you are ready.");
 
     // 9000: host and environment
     /// <summary>REACH_HOME is not writable.</summary>

@@ -2,9 +2,13 @@ using Reach.Core.Errors;
 
 namespace Reach.Core.Gates;
 
-/// <summary>The budget gate's decision on one call.</summary>
+/// <summary>The budget gate's decision on one call; only Core makes one, so a denial always carries its code.</summary>
 public sealed record BudgetDecision
 {
+    internal BudgetDecision()
+    {
+    }
+
     /// <summary>Permit or deny.</summary>
     public required GateEffect Effect { get; init; }
 
@@ -14,7 +18,7 @@ public sealed record BudgetDecision
     /// <summary>Why, in words.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>The catalogue code of a denial.</summary>
+    /// <summary>The catalogue code of a denial; never null for a denial.</summary>
     public ErrorCode? Code { get; init; }
 
     /// <summary>The cost of the call.</summary>
@@ -22,4 +26,8 @@ public sealed record BudgetDecision
 
     /// <summary>The spend before the call.</summary>
     public BudgetUsage Before { get; init; }
+
+    /// <summary>The denial the budget gate records when it cannot decide (it threw or timed out).</summary>
+    public static BudgetDecision Failed(string reason, decimal cost) =>
+        new() { Effect = GateEffect.Deny, Code = ErrorCatalog.BudgetGateFailed, Reason = reason, Cost = cost };
 }

@@ -1,11 +1,11 @@
-using Reach.Core.Errors;
 using Reach.Core.Hashing;
 
 namespace Reach.Core.Gates;
 
 /// <summary>
-/// The core policy: a call is permitted only when the pack declares the tool and grants every permission the tool
-/// needs; anything else is denied. The policy engine replaces it through <see cref="IPolicyGate"/>.
+/// The core policy, "declared or denied": a call is permitted when the pack declares the tool and grants every
+/// permission it needs. The floor itself is the pipeline's declared gate (<see cref="CallGates"/>), which runs before
+/// any policy; this gate records its permit. The policy engine replaces it through <see cref="IPolicyGate"/>.
 /// </summary>
 public sealed class DeclaredToolsPolicyGate : IPolicyGate
 {
@@ -19,31 +19,13 @@ public sealed class DeclaredToolsPolicyGate : IPolicyGate
     public static DeclaredToolsPolicyGate Instance { get; } = new();
 
     /// <inheritdoc/>
-    public Sha256Digest Digest { get; } = Sha256Digest.Compute("{\"policy\":\"reach.declared-only\",\"version\":1}"u8);
+    public Sha256Digest Digest => CallGates.DeclaredOnlyDigest;
 
     /// <inheritdoc/>
     public PolicyDecision Decide(ToolCallRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Declaration is null)
-        {
-            return PolicyDecision.Deny(ErrorCatalog.ToolNotDeclared, $"The tool '{request.Tool}' is not declared by the pack '{request.Pack.Name}'; undeclared tools are denied.", DeclaredToolRule);
-        }
-
-        foreach (var permission in request.RequiredPermissions)
-        {
-            var granted = false;
-            foreach (var declared in request.Declaration.Permissions)
-            {
-                granted |= declared == permission;
-            }
-
-            if (!granted)
-            {
-                return PolicyDecision.Deny(ErrorCatalog.PermissionNotDeclared, $"The tool '{request.Tool}' needs the permission '{permission}', which the pack '{request.Pack.Name}' does not grant it.", DeclaredPermissionsRule);
-            }
-        }
-
-        return PolicyDecision.Permit($"The pack declares '{request.Tool}' and grants the permissions it needs.", DeclaredToolRule, DeclaredPermissionsRule);
+        return CallGates.FloorRefusal(request, null)
+            ?? PolicyDecision.Permit($"The pack declares '{request.Tool}' and grants the permissions it needs.", DeclaredToolRule, DeclaredPermissionsRule);
     }
 }

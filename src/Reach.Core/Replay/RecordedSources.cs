@@ -65,7 +65,10 @@ internal sealed class RecordedEffects : IEffectSource
     /// <summary>The first recorded result not asked for.</summary>
     public RecordedEvent? FirstUnconsumed => _next < _results.Count ? _results[_next] : null;
 
-    public ToolOutcome Execute(ITool tool, string? stepId, JsonElement input, ToolDeclaration? declaration)
+    public ValueTask<ToolOutcome> ExecuteAsync(ITool tool, string? stepId, JsonElement input, ToolDeclaration? declaration, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Next(tool, stepId));
+
+    private ToolOutcome Next(ITool tool, string? stepId)
     {
         ArgumentNullException.ThrowIfNull(tool);
         if (_next >= _results.Count)

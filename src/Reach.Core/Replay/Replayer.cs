@@ -19,7 +19,7 @@ public static class Replayer
 
     /// <summary>Replays <paramref name="transcript"/> (the file's bytes) with <paramref name="pack"/>.</summary>
     /// <exception cref="ReachException">REACH-1201 for a redacted transcript, 1204 for an incomplete one, and the verifier's code for a tampered one.</exception>
-    public static ReplayReport Replay(byte[] transcript, LoadedPack pack, IPolicyGate? policy = null, ToolRegistry? tools = null)
+    public static async ValueTask<ReplayReport> ReplayAsync(byte[] transcript, LoadedPack pack, IPolicyGate? policy = null, ToolRegistry? tools = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(pack);
@@ -40,7 +40,7 @@ public static class Replayer
         };
 
         var inputs = feed.Inputs ?? RunInputs.Resolve(pack.Manifest, null);
-        var result = PackRun.Execute(pack, inputs, options);
+        var result = await PackRun.ExecuteAsync(pack, inputs, options, cancellationToken).ConfigureAwait(false);
         // The session closes the stream when it seals; ToArray still works on a closed MemoryStream.
         var replayedBytes = output.ToArray();
         if (replayedBytes.AsSpan().SequenceEqual(transcript))

@@ -17,7 +17,10 @@ public sealed class FsReadTool : ITool
     public bool Deterministic => false;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context)
+    public ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Execute(input, context));
+
+    // Synchronous: the work is in memory (or one confined file operation), so there is nothing to wait for.
+    private JsonElement Execute(JsonElement input, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var relative = ToolInput.RequiredString(input, Name, "path");
@@ -49,7 +52,10 @@ public sealed class FsWriteTool : ITool
     public bool Deterministic => false;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context)
+    public ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Execute(input, context));
+
+    // Synchronous: the work is in memory (or one confined file operation), so there is nothing to wait for.
+    private JsonElement Execute(JsonElement input, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var relative = ToolInput.RequiredString(input, Name, "path");

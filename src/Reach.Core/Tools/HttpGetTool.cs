@@ -24,7 +24,7 @@ public sealed class HttpGetTool : ITool
     public bool Deterministic => false;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context)
+    public async ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var url = ToolInput.RequiredString(input, Name, "url");
@@ -39,16 +39,17 @@ public sealed class HttpGetTool : ITool
             throw new ToolException(ErrorCatalog.HostNotAllowed, string.Create(CultureInfo.InvariantCulture, $"http.get: '{uri.Host}:{uri.Port}' is not on the tool's allow_hosts (a bare host allows only the scheme's default port)."));
         }
 
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cancel.CancelAfter(TimeSpan.FromMilliseconds(timeout));
         try
         {
-            using var response = Client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancel.Token).GetAwaiter().GetResult();
-            using var body = response.Content.ReadAsStream(cancel.Token);
+            using var response = await Client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancel.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(cancel.Token).ConfigureAwait(false);
+            await using var bodyScope = body.ConfigureAwait(false);
             var buffer = new byte[MaxBodyBytes + 1];
             var total = 0;
             int read;
-            while (total < buffer.Length && (read = body.Read(buffer, total, buffer.Length - total)) > 0)
+            while (total < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(total, buffer.Length - total), cancel.Token).ConfigureAwait(false)) > 0)
             {
                 total += read;
             }

@@ -15,6 +15,6 @@ public interface ITool
     /// </summary>
     bool Deterministic { get; }
 
-    /// <summary>Runs the tool; expected failures throw <see cref="ToolException"/>.</summary>
-    JsonElement Execute(JsonElement input, ToolContext context);
+    /// <summary>Runs the tool; expected failures throw <see cref="ToolException"/>. <paramref name="cancellationToken"/> cancels the call (the run was interrupted).</summary>
+    ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed class ProcExecTool : ITool
     public bool Deterministic => false;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context)
+    public async ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = ToolInput.RequiredString(input, Name, "command");
@@ -87,15 +87,26 @@ public sealed class ProcExecTool : ITool
             // The program exited without reading its input; that is its business.
         }
 
-        var timedOut = !process.WaitForExit((int)timeout);
-        if (timedOut)
+        var timedOut = false;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            deadline.CancelAfter(TimeSpan.FromMilliseconds(timeout));
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Out of time, or the run was interrupted: the program and its children go either way.
+                timedOut = true;
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
-        var (outText, outTruncated) = stdout.GetAwaiter().GetResult();
-        var (errText, errTruncated) = stderr.GetAwaiter().GetResult();
+        var (outText, outTruncated) = await stdout.ConfigureAwait(false);
+        var (errText, errTruncated) = await stderr.ConfigureAwait(false);
         var exitCode = timedOut ? -1 : process.ExitCode;
         return ToolInput.Output(w =>
         {

@@ -16,7 +16,7 @@ public sealed class EchoTool : ITool
     public bool Deterministic => true;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context) => input;
+    public ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken) => ValueTask.FromResult(input);
 }
 
 /// <summary><c>json.get</c>: the value at a JSON Pointer (RFC 6901) inside <c>value</c>.</summary>
@@ -32,7 +32,10 @@ public sealed class JsonGetTool : ITool
     public bool Deterministic => true;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context)
+    public ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Execute(input, context));
+
+    // Synchronous: the work is in memory (or one confined file operation), so there is nothing to wait for.
+    private JsonElement Execute(JsonElement input, ToolContext context)
     {
         var value = ToolInput.Required(input, Name, "value");
         var pointer = ToolInput.RequiredString(input, Name, "pointer");
@@ -76,7 +79,10 @@ public sealed class TextTemplateTool : ITool
     public bool Deterministic => true;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context)
+    public ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Execute(input, context));
+
+    // Synchronous: the work is in memory (or one confined file operation), so there is nothing to wait for.
+    private JsonElement Execute(JsonElement input, ToolContext context)
     {
         var template = ToolInput.RequiredString(input, Name, "template");
         var values = input.TryGetProperty("values", out var v) ? v : default;
@@ -126,7 +132,10 @@ public sealed class HashSha256Tool : ITool
     public bool Deterministic => true;
 
     /// <inheritdoc/>
-    public JsonElement Execute(JsonElement input, ToolContext context)
+    public ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Execute(input, context));
+
+    // Synchronous: the work is in memory (or one confined file operation), so there is nothing to wait for.
+    private JsonElement Execute(JsonElement input, ToolContext context)
     {
         var text = ToolInput.RequiredString(input, Name, "text");
         var digest = Sha256Digest.Compute(Encoding.UTF8.GetBytes(text)).ToString();

@@ -2,15 +2,14 @@ using Reach.Core.Packs;
 
 namespace Reach.Core.Tools;
 
-/// <summary>What a tool may use while it runs: the workspace, its declaration and a cancellation token.</summary>
+/// <summary>What a tool may use while it runs: the workspace and its declaration.</summary>
 public sealed class ToolContext
 {
     /// <summary>Creates a context.</summary>
-    public ToolContext(Workspace? workspace, ToolDeclaration? declaration, CancellationToken cancellation = default)
+    public ToolContext(Workspace? workspace, ToolDeclaration? declaration)
     {
         Workspace = workspace;
         Declaration = declaration;
-        Cancellation = cancellation;
     }
 
     /// <summary>The run's workspace (null for pure tools); file and process tools cannot leave it.</summary>
@@ -18,7 +17,4 @@ public sealed class ToolContext
 
     /// <summary>The pack's declaration of the tool (permissions, allow-listed hosts).</summary>
     public ToolDeclaration? Declaration { get; }
-
-    /// <summary>Cancels the call.</summary>
-    public CancellationToken Cancellation { get; }
 }

@@ -24,11 +24,10 @@ public sealed class GatewayPack
     /// <summary>The cost of one call, for <c>max_cost</c>.</summary>
     public const decimal CallCost = 1m;
 
-    private GatewayPack(ConnectorPins pins, LoadedPack pack, ToolRegistry tools)
+    private GatewayPack(ConnectorPins pins, LoadedPack pack)
     {
         Pins = pins;
         Pack = pack;
-        Tools = tools;
     }
 
     /// <summary>The pins.</summary>
@@ -36,9 +35,6 @@ public sealed class GatewayPack
 
     /// <summary>The synthetic pack.</summary>
     public LoadedPack Pack { get; }
-
-    /// <summary>The pinned tools as Core tools (never executed by Core: the gateway forwards them).</summary>
-    public ToolRegistry Tools { get; }
 
     /// <summary>The connector's name.</summary>
     public string Connector => Pins.Connector;
@@ -86,13 +82,11 @@ public sealed class GatewayPack
         ArgumentNullException.ThrowIfNull(pins);
         ArgumentNullException.ThrowIfNull(budgets);
         var declarations = new List<ToolDeclaration>(pins.Tools.Count);
-        var tools = new List<ITool>(pins.Tools.Count);
         foreach (var pinned in pins.Tools)
         {
             var name = pins.Connector + "/" + pinned.Name;
             var permissions = ToolDefinition.Permissions(pinned.Definition);
             declarations.Add(new ToolDeclaration { Name = name, Permissions = permissions, Cost = CallCost });
-            tools.Add(new ForwardedTool(name, permissions));
         }
 
         var manifest = new PackManifest
@@ -104,7 +98,7 @@ public sealed class GatewayPack
             Budgets = budgets,
         };
         var digest = Sha256Digest.Compute(CanonicalJson.Canonicalize(JsonSerializer.SerializeToUtf8Bytes(pins, McpJsonContext.Default.ConnectorPins)));
-        return new GatewayPack(pins, new LoadedPack("mcp:" + pins.Connector, manifest, digest), new ToolRegistry(tools));
+        return new GatewayPack(pins, new LoadedPack("mcp:" + pins.Connector, manifest, digest));
     }
 
     /// <summary>The run's recorded inputs: which connector, over which transport. Never a command line or a secret.</summary>
@@ -120,39 +114,21 @@ public sealed class GatewayPack
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
     }
-
-    private sealed class ForwardedTool(string name, IReadOnlyList<string> permissions) : ITool
-    {
-        public string Name { get; } = name;
-
-        public IReadOnlyList<string> RequiredPermissions { get; } = permissions;
-
-        public bool Deterministic => false;
-
-        public JsonElement Execute(JsonElement input, ToolContext context) =>
-            throw new InvalidOperationException($"{Name} is forwarded to its MCP server by the gateway, never executed by Core.");
-    }
 }
 
 /// <summary>
-/// The gateway's first gate: a call of a tool that is not pinned, or whose definition changed since it was pinned, is
-/// denied (rule <c>reach.mcp.pinned</c>) before the policy is asked; otherwise the policy decides.
+/// The gateway's gate in the pipeline's first place (<see cref="CallGates"/>): a call of a tool that is not pinned, or
+/// whose definition changed since it was pinned, is denied (rule <c>reach.mcp.pinned</c>) before the declared tools
+/// and the policy are asked. The check itself is the gateway's (it reads the server's current listing).
 /// </summary>
-internal sealed class PinCheckGate : IPolicyGate
+internal sealed class PinGate(Func<string, PolicyDecision?> check) : ICallGate
 {
     public const string Rule = "reach.mcp.pinned";
 
-    private readonly IPolicyGate _inner;
+    public string Name => "pin";
 
-    public PinCheckGate(IPolicyGate inner)
-    {
-        _inner = inner;
-    }
+    public ValueTask<Core.Gates.GateVerdict> DecideAsync(GateContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(check(context.Request.Tool) is { } refusal ? new Core.Gates.GateVerdict.Policy(refusal) : Core.Gates.GateVerdict.Pass);
 
-    public Sha256Digest Digest => _inner.Digest;
-
-    /// <summary>The pin check's refusal of the call being proposed, or null when the tool is pinned and unchanged.</summary>
-    public PolicyDecision? Refusal { get; set; }
-
-    public PolicyDecision Decide(ToolCallRequest request) => Refusal ?? _inner.Decide(request);
+    public Core.Gates.GateVerdict Failed(GateContext context, string reason) => CallGates.PolicyFailure(reason);
 }

@@ -110,7 +110,7 @@ public static class GatewayReplay
             var request = new ToolCallRequest
             {
                 Tool = tool,
-                RequiredPermissions = pack.Tools.Find(tool)?.RequiredPermissions ?? [],
+                RequiredPermissions = declaration?.Permissions ?? [],
                 Declaration = declaration,
                 Input = step.GetProperty("input"),
                 Pack = pack.Pack.Manifest,
@@ -127,7 +127,7 @@ public static class GatewayReplay
 
             var policyEvent = events[i + 1];
             var recordedPolicy = Verdict(policyEvent.Data!.Value, "rules");
-            if (recordedPolicy.Rules.Contains(PinCheckGate.Rule))
+            if (recordedPolicy.Rules.Contains(PinGate.Rule))
             {
                 pinRefusals++;
                 continue;
@@ -182,7 +182,7 @@ public static class GatewayReplay
     {
         try
         {
-            return policy.Decide(request);
+            return CallGates.Decide(policy, request);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -10,8 +10,8 @@ internal interface IGatewaySession : IDisposable
 
     RunResult? Result { get; }
 
-    /// <summary>Proposes one call; null when the session is already over.</summary>
-    CallOutcome? Propose(string tool, JsonElement input, PolicyDecision? pinRefusal, Func<ToolOutcome> forward);
+    /// <summary>Proposes one call (the pin check first); null when the session is already over.</summary>
+    CallOutcome? Propose(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward);
 
     /// <summary>Ends the recording with a coded failure.</summary>
     void Fail(ReachException error);
@@ -28,22 +28,22 @@ internal sealed class GatewaySession : IGatewaySession
 {
     private readonly Lock _lock = new();
     private readonly RunSession _core;
-    private readonly PinCheckGate _gate;
-    private readonly ForwardingEffects _effects = new();
     private long _calls;
 
-    public GatewaySession(GatewayOptions options)
+    /// <param name="options">The gateway's options.</param>
+    /// <param name="pinCheck">The pin check: the refusal of a call of a (qualified) tool, or null when it is pinned and unchanged.</param>
+    public GatewaySession(GatewayOptions options, Func<string, PolicyDecision?> pinCheck)
     {
-        _gate = new PinCheckGate(options.Policy);
         _core = new RunSession(new SessionOptions
         {
             Pack = options.Pack.Pack.Manifest,
             PackDigest = options.Pack.Pack.Digest,
             Inputs = options.Pack.Inputs(options.ClientTransport),
             OpenTranscript = options.OpenTranscript,
-            Effects = _effects,
-            Policy = _gate,
-            Tools = options.Pack.Tools,
+            // Every call is forwarded (CallExecution.ForwardedBy): nothing executes here.
+            Effects = NoEffects.Instance,
+            Pins = new PinGate(pinCheck),
+            Policy = options.Policy,
             Clock = options.Clock,
             Random = options.Random,
             WriterOptions = options.WriterOptions,
@@ -55,7 +55,7 @@ internal sealed class GatewaySession : IGatewaySession
     public RunResult? Result { get; private set; }
 
     /// <summary>Proposes one call; null when the session is already over.</summary>
-    public CallOutcome? Propose(string tool, JsonElement input, PolicyDecision? pinRefusal, Func<ToolOutcome> forward)
+    public CallOutcome? Propose(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward)
     {
         lock (_lock)
         {
@@ -64,19 +64,10 @@ internal sealed class GatewaySession : IGatewaySession
                 return null;
             }
 
-            _gate.Refusal = pinRefusal;
-            _effects.Forward = forward;
-            try
-            {
-                var outcome = _core.Propose(tool, input, null, _calls);
-                _calls++;
-                return outcome;
-            }
-            finally
-            {
-                _gate.Refusal = null;
-                _effects.Forward = null;
-            }
+            // The gateway's calls run one at a time on its worker thread (McpGateway.Work), which waits here.
+            var outcome = _core.ProposeAsync(new ProposedCall(tool, input, null, _calls), CallExecution.ForwardedBy(forward)).AsTask().GetAwaiter().GetResult();
+            _calls++;
+            return outcome;
         }
     }
 
@@ -110,11 +101,12 @@ internal sealed class GatewaySession : IGatewaySession
 
     public void Dispose() => _core.Dispose();
 
-    private sealed class ForwardingEffects : IEffectSource
+    // The gateway executes nothing itself; a call that reached an effect source here would be a bug.
+    private sealed class NoEffects : IEffectSource
     {
-        public Func<ToolOutcome>? Forward { get; set; }
+        public static NoEffects Instance { get; } = new();
 
-        public ToolOutcome Execute(Core.Tools.ITool tool, string? stepId, JsonElement input, Core.Packs.ToolDeclaration? declaration) =>
-            Forward is { } forward ? forward() : ToolOutcome.Failure(ErrorCatalog.Internal, "No call is being forwarded.");
+        public ValueTask<ToolOutcome> ExecuteAsync(Core.Tools.ITool tool, string? stepId, JsonElement input, Core.Packs.ToolDeclaration? declaration, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(ToolOutcome.Failure(ErrorCatalog.Internal, "The gateway forwards every call; none is executed here."));
     }
 }

@@ -58,11 +58,10 @@ public sealed partial class McpGateway
         var name = nameValue.GetValue<string>();
         var arguments = parameters["arguments"] as JsonObject;
         var input = Record(arguments is null ? "{}"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(arguments, McpJsonContext.Default.JsonNode));
-        var refusal = PinRefusal(name);
         CallOutcome? outcome;
         try
         {
-            outcome = _session.Propose(_options.Pack.QualifiedName(name), input, refusal, () => Forward(pending));
+            outcome = _session.Propose(_options.Pack.QualifiedName(name), input, _ => ValueTask.FromResult(Forward(pending)));
         }
         catch (ReachException ex)
         {
@@ -157,13 +156,17 @@ public sealed partial class McpGateway
         }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
     /// <summary>The pin check: null when the tool is pinned and the server still offers the pinned definition.</summary>
+    // The pin gate's check (PinGate), by the gateway's qualified name of the tool.
+    private PolicyDecision? PinRefusalOf(string qualified) =>
+        PinRefusal(qualified.StartsWith(_options.Pack.Connector + "/", StringComparison.Ordinal) ? qualified[(_options.Pack.Connector.Length + 1)..] : qualified);
+
     private PolicyDecision? PinRefusal(string name)
     {
         var qualified = _options.Pack.QualifiedName(name);
         var pinned = _options.Pack.Pins.Find(name);
         if (pinned is null)
         {
-            return PolicyDecision.Deny(ErrorCatalog.McpToolUnpinned, $"The tool '{qualified}' is not pinned; only pinned tools are called through the gateway.", PinCheckGate.Rule);
+            return PolicyDecision.Deny(ErrorCatalog.McpToolUnpinned, $"The tool '{qualified}' is not pinned; only pinned tools are called through the gateway.", PinGate.Rule);
         }
 
         if (_toolsStale || Interlocked.Read(ref _heard) != _checkedAt)
@@ -178,18 +181,18 @@ public sealed partial class McpGateway
             }
             catch (ReachException ex)
             {
-                return PolicyDecision.Deny(ex.Error, $"The server's current definition of '{qualified}' could not be read: {ex.Message}", PinCheckGate.Rule);
+                return PolicyDecision.Deny(ex.Error, $"The server's current definition of '{qualified}' could not be read: {ex.Message}", PinGate.Rule);
             }
         }
 
         if (!_current.TryGetValue(name, out var current))
         {
-            return PolicyDecision.Deny(ErrorCatalog.McpToolGone, $"The server no longer offers '{qualified}' (pinned {pinned.Digest}).", PinCheckGate.Rule);
+            return PolicyDecision.Deny(ErrorCatalog.McpToolGone, $"The server no longer offers '{qualified}' (pinned {pinned.Digest}).", PinGate.Rule);
         }
 
         return current == pinned.Digest
             ? null
-            : PolicyDecision.Deny(ErrorCatalog.McpToolChanged, $"The definition of '{qualified}' changed since it was pinned: pinned {pinned.Digest}, the server now offers {current}. The call was not forwarded.", PinCheckGate.Rule);
+            : PolicyDecision.Deny(ErrorCatalog.McpToolChanged, $"The definition of '{qualified}' changed since it was pinned: pinned {pinned.Digest}, the server now offers {current}. The call was not forwarded.", PinGate.Rule);
     }
 
     /// <summary>

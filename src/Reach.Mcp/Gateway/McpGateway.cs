@@ -47,7 +47,7 @@ public sealed partial class McpGateway : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _session = options.Runner is null ? new GatewaySession(options) : new RunnerGatewaySession(options, options.Runner);
+        _session = options.Runner is null ? new GatewaySession(options, PinRefusalOf) : new RunnerGatewaySession(options, options.Runner, PinRefusalOf);
     }
 
     /// <summary>The session's run id (the transcript's name).</summary>

@@ -19,8 +19,11 @@ public sealed class RunnerGatewaySession : IGatewaySession
     private readonly HttpClient _http;
     private readonly string _sessionPath;
 
-    internal RunnerGatewaySession(GatewayOptions options, RunnerTarget runner)
+    private readonly Func<string, PolicyDecision?> _pinCheck;
+
+    internal RunnerGatewaySession(GatewayOptions options, RunnerTarget runner, Func<string, PolicyDecision?> pinCheck)
     {
+        _pinCheck = pinCheck;
         _http = new HttpClient { BaseAddress = runner.Url, Timeout = options.CallTimeout + TimeSpan.FromSeconds(30) };
         // A runner takes no server paths: the gateway pack (tools the client runs, nothing the runner executes) and the
         // policy bundle go inline.
@@ -93,7 +96,7 @@ public sealed class RunnerGatewaySession : IGatewaySession
     }
 
     /// <summary>Decides, forwards and records one call through the runner; null once the session is over.</summary>
-    public CallOutcome? Propose(string tool, JsonElement input, PolicyDecision? pinRefusal, Func<ToolOutcome> forward)
+    public CallOutcome? Propose(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward)
     {
         lock (_lock)
         {
@@ -103,7 +106,7 @@ public sealed class RunnerGatewaySession : IGatewaySession
             }
 
             var inputNode = JsonNode.Parse(input.GetRawText());
-            if (pinRefusal is not null)
+            if (_pinCheck(tool) is { } pinRefusal)
             {
                 // The runner has no pin check: the refusal is recorded as the call's outcome, and the call is never forwarded.
                 Call(tool, inputNode, Error(pinRefusal.Code!.Code, pinRefusal.Reason));
@@ -125,7 +128,7 @@ public sealed class RunnerGatewaySession : IGatewaySession
                 };
             }
 
-            var outcome = forward();
+            var outcome = forward(CancellationToken.None).AsTask().GetAwaiter().GetResult();
             var supplied = outcome.Succeeded ? new JsonObject { ["output"] = JsonNode.Parse(outcome.Output.GetRawText()) } : Error(outcome.Error!.Code, outcome.Message!);
             Call(tool, inputNode, supplied);
             return outcome.Succeeded

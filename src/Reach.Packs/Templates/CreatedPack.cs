@@ -1,6 +1,6 @@
 namespace Reach.Packs.Templates;
 
-/// <summary>What <see cref="PackTemplates.Create"/> wrote.</summary>
+/// <summary>What <see cref="PackTemplates.CreateAsync"/> wrote.</summary>
 /// <param name="Template">The template used.</param>
 /// <param name="Directory">The new directory, as a full path.</param>
 /// <param name="PackDirectory">The pack inside it (the same directory unless the template nests the pack).</param>

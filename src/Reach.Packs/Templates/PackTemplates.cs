@@ -47,7 +47,7 @@ public static partial class PackTemplates
     /// (its side effects land in a temporary workspace, deleted afterwards).
     /// </summary>
     /// <exception cref="ReachException">REACH-5010 (unknown template), REACH-5011 (the directory exists), REACH-5012 (bad name), REACH-5013 (cannot write).</exception>
-    public static CreatedPack Create(string name, string templateName, string directory)
+    public static async Task<CreatedPack> CreateAsync(string name, string templateName, string directory)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(templateName);
@@ -90,7 +90,7 @@ public static partial class PackTemplates
             var packDirectory = template.PackFolder.Length == 0 ? full : Path.Combine(full, template.PackFolder);
             if (template.RecordsTranscript)
             {
-                ReplayBaseline.Record(packDirectory, Path.Combine(full, ReplayBaseline.TranscriptPath));
+                await ReplayBaseline.RecordAsync(packDirectory, Path.Combine(full, ReplayBaseline.TranscriptPath)).ConfigureAwait(false);
                 written.Add(ReplayBaseline.TranscriptPath);
             }
 

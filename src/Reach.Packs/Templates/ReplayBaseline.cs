@@ -15,7 +15,7 @@ public static class ReplayBaseline
 
     /// <summary>Runs the pack in <paramref name="packDirectory"/> and writes its transcript to <paramref name="transcriptPath"/> (which must not exist).</summary>
     /// <returns>The run's result; a template's pack must succeed.</returns>
-    public static RunResult Record(string packDirectory, string transcriptPath)
+    public static async Task<RunResult> RecordAsync(string packDirectory, string transcriptPath)
     {
         var pack = PackLoader.Load(packDirectory, ToolRegistry.BuiltIn.Names);
         var inputs = RunInputs.Resolve(pack.Manifest, RunInputs.ParseText(null));
@@ -27,7 +27,7 @@ public static class ReplayBaseline
                 OpenTranscript = _ => new FileStream(transcriptPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read),
                 Effects = new LiveEffects(() => new Workspace(workspace.FullName)),
             };
-            var result = PackRun.Execute(pack, inputs, options);
+            var result = await PackRun.ExecuteAsync(pack, inputs, options).ConfigureAwait(false);
             if (result.Status != RunStatus.Succeeded)
             {
                 throw new InvalidOperationException($"The template's pack did not succeed ({result.Code?.Code}: {result.Reason}); a template must run.");

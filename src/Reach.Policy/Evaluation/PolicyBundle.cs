@@ -46,11 +46,11 @@ public sealed partial class PolicyBundle
             {
                 var rule = rules[i];
                 var reason = rule.Description is null ? $"Permitted by rule '{rule.Id}'." : $"Permitted by rule '{rule.Id}': {rule.Description}";
-                decisions[i] = new PolicyDecision { Effect = GateEffect.Permit, Reason = reason, Rules = [rule.Id], Mode = PolicyModes.Name(mode) };
+                decisions[i] = PolicyDecision.Permit(reason, rule.Id) with { Mode = PolicyModes.Name(mode) };
             }
 
             _singlePermits[(int)mode] = decisions;
-            _defaultDenyTemplate[(int)mode] = new PolicyDecision { Effect = GateEffect.Deny, Reason = string.Empty, Code = ErrorCatalog.PolicyNoPermit, Mode = PolicyModes.Name(mode) };
+            _defaultDenyTemplate[(int)mode] = PolicyDecision.Deny(ErrorCatalog.PolicyNoPermit, string.Empty) with { Mode = PolicyModes.Name(mode) };
         }
     }
 
@@ -127,7 +127,7 @@ public sealed partial class PolicyBundle
             }
 
             ids.Sort(StringComparer.Ordinal);
-            return new PolicyDecision { Effect = GateEffect.Permit, Reason = $"Permitted by rules {Quote(ids)}.", Rules = ids, Mode = PolicyModes.Name(mode) };
+            return PolicyDecision.Permit($"Permitted by rules {Quote(ids)}.") with { Rules = ids, Mode = PolicyModes.Name(mode) };
         }
 
         var reason = $"No rule of policy '{Id}@{Version}' permits the tool '{request.Tool}'; what no rule permits is denied.";
@@ -292,7 +292,7 @@ public sealed partial class PolicyBundle
 
     private static PolicyDecision Waive(PolicyDecision denial, PolicyMode mode) => mode == PolicyMode.Enforce
         ? denial with { Mode = "enforce" }
-        : denial with { Effect = GateEffect.Permit, Mode = "warn", WouldDeny = true, Reason = $"Warn mode: this call would have been denied, and was permitted. {denial.Reason}" };
+        : denial.Waive($"Warn mode: this call would have been denied, and was permitted. {denial.Reason}");
 
     private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -258,7 +258,7 @@ public sealed class BadInputTests : IDisposable
     {
         var pack = PackLoader.Load(directory, ToolRegistry.BuiltIn.Names);
         var resolved = RunInputs.Resolve(pack.Manifest, RunInputs.ParseText(inputs));
-        return PackRun.Execute(pack, resolved, new SessionOptionsTemplate
+        return TestRuns.Execute(pack, resolved, new SessionOptionsTemplate
         {
             OpenTranscript = _ =>
             {

@@ -145,7 +145,7 @@ public sealed class CallCompletenessTests : IDisposable
         var pack = PackLoader.Load(directory, ToolRegistry.BuiltIn.Names);
         var stream = new MemoryStream();
 
-        var result = PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
+        var result = TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
         {
             OpenTranscript = _ => stream,
             Effects = new FixedEffects(_ => throw new InvalidOperationException("never called")),
@@ -223,10 +223,10 @@ public sealed class CallCompletenessTests : IDisposable
     {
         public int Calls { get; private set; }
 
-        public ToolOutcome Execute(ITool tool, string? stepId, JsonElement input, ToolDeclaration? declaration)
+        public ValueTask<ToolOutcome> ExecuteAsync(ITool tool, string? stepId, JsonElement input, ToolDeclaration? declaration, CancellationToken cancellationToken)
         {
             Calls++;
-            return answer(input);
+            return ValueTask.FromResult(answer(input));
         }
     }
 

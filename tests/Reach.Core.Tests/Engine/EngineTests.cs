@@ -137,7 +137,7 @@ public sealed class EngineTests : IDisposable
         var opened = new List<string>();
         var output = new MemoryStream();
 
-        var result = PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, null), Options(_ => output, opened));
+        var result = TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), Options(_ => output, opened));
 
         Assert.Equal([result.RunId], opened);
         Assert.Matches("^[0-9a-f]{32}$", result.RunId);
@@ -151,7 +151,7 @@ public sealed class EngineTests : IDisposable
         var seen = new List<RunProgress>();
         var output = new MemoryStream();
 
-        var result = PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, null), Options(_ => output) with { Observer = seen.Add });
+        var result = TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), Options(_ => output) with { Observer = seen.Add });
 
         Assert.Equal(Enumerable.Range(0, (int)result.Events).Select(i => (long)i), seen.Select(p => p.Seq));
         Assert.Equal(Events(output.ToArray()).Select(e => e.Type), seen.Select(p => p.Type));
@@ -163,7 +163,7 @@ public sealed class EngineTests : IDisposable
         var pack = LoadExample("files-and-processes");
         var run = Run(pack);
 
-        var report = Replayer.Replay(run.Transcript, pack);
+        var report = TestRuns.Replay(run.Transcript, pack);
 
         Assert.True(report.Ok, report.Divergence?.LikelyCause);
         Assert.Equal(run.Result.Fingerprint, report.Fingerprint);
@@ -181,7 +181,7 @@ public sealed class EngineTests : IDisposable
         File.WriteAllText(Path.Combine(directory, "NOTES.md"), "A file added after the run.\n");
         var after = PackLoader.Load(directory, ToolRegistry.BuiltIn.Names);
 
-        var report = Replayer.Replay(run.Transcript, after);
+        var report = TestRuns.Replay(run.Transcript, after);
 
         Assert.False(report.Ok);
         var divergence = report.Divergence!;
@@ -200,7 +200,7 @@ public sealed class EngineTests : IDisposable
         var changed = new ToolRegistry(ToolRegistry.BuiltIn.Names
             .Select(name => name == "text.template" ? new ShoutingTemplateTool() : ToolRegistry.BuiltIn.Find(name)!));
 
-        var report = Replayer.Replay(run.Transcript, pack, tools: changed);
+        var report = TestRuns.Replay(run.Transcript, pack, tools: changed);
 
         var divergence = report.Divergence!;
         Assert.Equal(DivergenceKind.ChangedEvent, divergence.Kind);
@@ -221,7 +221,7 @@ public sealed class EngineTests : IDisposable
         File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("Hello, {{name}}!", "Howdy, {{name}}!", StringComparison.Ordinal));
         var after = PackLoader.Load(directory, ToolRegistry.BuiltIn.Names);
 
-        var report = Replayer.Replay(run.Transcript, after);
+        var report = TestRuns.Replay(run.Transcript, after);
 
         var divergence = report.Divergence!;
         Assert.Equal(DivergenceKind.ChangedEvent, divergence.Kind);
@@ -275,7 +275,7 @@ public sealed class EngineTests : IDisposable
     private Recorded Run(LoadedPack pack, string? inputs = null, IPolicyGate? policy = null)
     {
         var output = new MemoryStream();
-        var result = PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, RunInputs.ParseText(inputs)), Options(_ => output, policy: policy));
+        var result = TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, RunInputs.ParseText(inputs)), Options(_ => output, policy: policy));
         return new Recorded(result, output.ToArray(), Path.Combine(_temp, "workspace"));
     }
 
@@ -329,9 +329,9 @@ public sealed class EngineTests : IDisposable
 
         public bool Deterministic => true;
 
-        public JsonElement Execute(JsonElement input, ToolContext context)
+        public async ValueTask<JsonElement> ExecuteAsync(JsonElement input, ToolContext context, CancellationToken cancellationToken)
         {
-            var text = _inner.Execute(input, context).GetString()!.ToUpperInvariant();
+            var text = (await _inner.ExecuteAsync(input, context, cancellationToken)).GetString()!.ToUpperInvariant();
             using var document = JsonDocument.Parse(JsonSerializer.Serialize(text));
             return document.RootElement.Clone();
         }

@@ -125,7 +125,7 @@ public sealed class InvariantProperties
                     Assert.True(verification.Ok, verification.Failure?.Message);
                     Assert.Equal(recording.Result.Fingerprint, verification.Fingerprint);
 
-                    var replay = Replayer.Replay(recording.Bytes, recording.Pack);
+                    var replay = TestRuns.Replay(recording.Bytes, recording.Pack);
 
                     Assert.True(replay.Ok, $"{replay.Divergence?.Kind} at {replay.Divergence?.Seq}: {replay.Divergence?.LikelyCause}\n{replay.Divergence?.Recorded}\n{replay.Divergence?.Replayed}");
                     Assert.Equal(recording.Result.Fingerprint, replay.RecordedFingerprint);
@@ -155,7 +155,7 @@ public sealed class InvariantProperties
             {
                 var (pack, manifest) = BudgetPack(c);
                 var output = new MemoryStream();
-                var result = PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
+                var result = TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
                 {
                     OpenTranscript = _ => output,
                     Effects = new SimulatedEffects(c.Seed, null, failures: false),
@@ -240,7 +240,7 @@ public sealed class InvariantProperties
                 var effects = new SimulatedEffects(c.Seed, null, failures: false);
                 var output = new MemoryStream();
 
-                var result = PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
+                var result = TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
                 {
                     OpenTranscript = _ => output,
                     Effects = effects,
@@ -343,12 +343,12 @@ public sealed class InvariantProperties
                 var pack = transcript.Pack ?? Load(PackJson("unrelated", [], []));
                 if (seqs.Length > 0)
                 {
-                    var ex = Assert.Throws<ReachException>(() => Replayer.Replay(redacted, pack));
+                    var ex = Assert.Throws<ReachException>(() => TestRuns.Replay(redacted, pack));
                     Assert.Equal(ErrorCatalog.ReplayRedacted, ex.Error);
                 }
                 else if (transcript.Pack is not null)
                 {
-                    Assert.True(Replayer.Replay(redacted, pack).Ok);
+                    Assert.True(TestRuns.Replay(redacted, pack).Ok);
                 }
             },
             iter: Iterations);
@@ -580,7 +580,7 @@ public sealed class InvariantProperties
         var pack = Load(run.Manifest);
         var inputs = RunInputs.Resolve(pack.Manifest, RunInputs.ParseText(run.Inputs));
         var output = new MemoryStream();
-        var result = PackRun.Execute(pack, inputs, new SessionOptionsTemplate
+        var result = TestRuns.Execute(pack, inputs, new SessionOptionsTemplate
         {
             OpenTranscript = _ => output,
             Effects = new SimulatedEffects(run.Seed, workspace is null ? null : new Workspace(workspace), failures: true),
@@ -790,7 +790,10 @@ public sealed class InvariantProperties
     {
         public List<(string Tool, string? Step)> Calls { get; } = [];
 
-        public ToolOutcome Execute(ITool tool, string? stepId, JsonElement input, ToolDeclaration? declaration)
+        public ValueTask<ToolOutcome> ExecuteAsync(ITool tool, string? stepId, JsonElement input, ToolDeclaration? declaration, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Execute(tool, stepId, input, declaration));
+
+        private ToolOutcome Execute(ITool tool, string? stepId, JsonElement input, ToolDeclaration? declaration)
         {
             Calls.Add((tool.Name, stepId));
             if (workspace is not null && tool.Name.StartsWith("fs.", StringComparison.Ordinal))

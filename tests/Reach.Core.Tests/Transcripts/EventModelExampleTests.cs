@@ -37,7 +37,7 @@ public sealed class EventModelExampleTests
             File.WriteAllText(Path.Combine(directory.FullName, PackLoader.ManifestFile), PackJson + "\n");
             var pack = PackLoader.Load(directory.FullName, ToolRegistry.BuiltIn.Names);
             using var output = new MemoryStream();
-            PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
+            TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
             {
                 OpenTranscript = _ => output,
                 Effects = new LiveEffects(() => throw new InvalidOperationException("The worked example runs no tool with effects.")),

@@ -206,7 +206,7 @@ public sealed class PythonVerifierTests : IDisposable
     {
         var pack = PackLoader.Load(Path.Combine(EventModelExampleTests.RepoRoot, "examples", "packs", name), ToolRegistry.BuiltIn.Names);
         var file = Path.Combine(_temp.FullName, $"{name}-{Guid.NewGuid():N}.jsonl");
-        PackRun.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
+        TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
         {
             OpenTranscript = _ => new FileStream(file, FileMode.CreateNew, FileAccess.Write),
             Effects = new LiveEffects(() => new Workspace(Path.Combine(_temp.FullName, "workspace-" + name))),

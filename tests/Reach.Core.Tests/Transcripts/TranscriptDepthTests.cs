@@ -71,7 +71,7 @@ public class DeepToolOutputTests
             var output = new MemoryStream();
             var effects = new Reach.Core.Engine.LiveEffects(() => new Reach.Core.Tools.Workspace(Path.Combine(dir, "ws")));
             var tools = new Reach.Core.Tools.ToolRegistry([new DeepTool(deep)]);
-            var result = Reach.Core.Engine.PackRun.Execute(pack, Reach.Core.Engine.RunInputs.Resolve(pack.Manifest, null), new Reach.Core.Engine.SessionOptionsTemplate
+            var result = TestRuns.Execute(pack, Reach.Core.Engine.RunInputs.Resolve(pack.Manifest, null), new Reach.Core.Engine.SessionOptionsTemplate
             {
                 OpenTranscript = _ => output,
                 Effects = effects,
@@ -95,7 +95,9 @@ public class DeepToolOutputTests
 
         public bool Deterministic => true;
 
-        public System.Text.Json.JsonElement Execute(System.Text.Json.JsonElement input, Reach.Core.Tools.ToolContext context)
+        public ValueTask<System.Text.Json.JsonElement> ExecuteAsync(System.Text.Json.JsonElement input, Reach.Core.Tools.ToolContext context, CancellationToken cancellationToken) => ValueTask.FromResult(Execute());
+
+        private System.Text.Json.JsonElement Execute()
         {
             using var document = System.Text.Json.JsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { MaxDepth = 256 });
             return document.RootElement.Clone();

@@ -20,9 +20,9 @@ public sealed class PackTemplatesTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Every_template_validates_without_a_single_finding(string template)
+    public async Task Every_template_validates_without_a_single_finding(string template)
     {
-        var created = PackTemplates.Create("my-pack", template, Path.Combine(_root, template));
+        var created = await PackTemplates.CreateAsync("my-pack", template, Path.Combine(_root, template));
         var report = PackValidator.Validate(created.PackDirectory);
         Assert.Empty(report.Findings);
         Assert.Equal("my-pack", report.Name);
@@ -39,12 +39,12 @@ public sealed class PackTemplatesTests : IDisposable
     }
 
     [Fact]
-    public void An_existing_directory_is_refused_and_left_untouched()
+    public async Task An_existing_directory_is_refused_and_left_untouched()
     {
         var target = Path.Combine(_root, "taken");
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(target, "keep.txt"), "mine");
-        var ex = Assert.Throws<ReachException>(() => PackTemplates.Create("taken", "minimal", target));
+        var ex = await Assert.ThrowsAsync<ReachException>(() => PackTemplates.CreateAsync("taken", "minimal", target));
         Assert.Equal(ErrorCatalog.TemplateTargetExists, ex.Error);
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(target).Select(Path.GetFileName));
     }
@@ -55,46 +55,46 @@ public sealed class PackTemplatesTests : IDisposable
     [InlineData("-pack")]
     [InlineData("../escape")]
     [InlineData("a\"b")]
-    public void A_name_that_cannot_name_a_pack_is_refused(string name)
+    public async Task A_name_that_cannot_name_a_pack_is_refused(string name)
     {
-        var ex = Assert.Throws<ReachException>(() => PackTemplates.Create(name, "minimal", Path.Combine(_root, "x")));
+        var ex = await Assert.ThrowsAsync<ReachException>(() => PackTemplates.CreateAsync(name, "minimal", Path.Combine(_root, "x")));
         Assert.Equal(ErrorCatalog.PackNameInvalid, ex.Error);
         Assert.False(Directory.Exists(Path.Combine(_root, "x")));
     }
 
     [Fact]
-    public void An_unknown_template_is_refused()
+    public async Task An_unknown_template_is_refused()
     {
-        var ex = Assert.Throws<ReachException>(() => PackTemplates.Create("p", "fancy", Path.Combine(_root, "p")));
+        var ex = await Assert.ThrowsAsync<ReachException>(() => PackTemplates.CreateAsync("p", "fancy", Path.Combine(_root, "p")));
         Assert.Equal(ErrorCatalog.TemplateUnknown, ex.Error);
     }
 
     [Fact]
-    public void The_replay_template_ships_a_transcript_that_verifies_and_replays_against_its_pack()
+    public async Task The_replay_template_ships_a_transcript_that_verifies_and_replays_against_its_pack()
     {
-        var created = PackTemplates.Create("regress", "with-replay-tests", Path.Combine(_root, "regress"));
+        var created = await PackTemplates.CreateAsync("regress", "with-replay-tests", Path.Combine(_root, "regress"));
         var transcript = File.ReadAllBytes(Path.Combine(created.Directory, "tests", "recorded.jsonl"));
         Assert.True(TranscriptVerifier.VerifyFile(Path.Combine(created.Directory, "tests", "recorded.jsonl")).Ok);
-        var report = Replayer.Replay(transcript, PackLoader.Load(created.PackDirectory, ToolRegistry.BuiltIn.Names));
+        var report = await Replayer.ReplayAsync(transcript, PackLoader.Load(created.PackDirectory, ToolRegistry.BuiltIn.Names), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(report.Ok);
         Assert.True(report.Fed > 0);
         Assert.Contains("tests/replay.sh", created.Files);
     }
 
     [Fact]
-    public void The_replay_template_transcript_diverges_when_the_pack_changes()
+    public async Task The_replay_template_transcript_diverges_when_the_pack_changes()
     {
-        var created = PackTemplates.Create("regress", "with-replay-tests", Path.Combine(_root, "regress"));
+        var created = await PackTemplates.CreateAsync("regress", "with-replay-tests", Path.Combine(_root, "regress"));
         var manifest = Path.Combine(created.PackDirectory, "pack.json");
         File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("Hello, {{name}}!", "Hi, {{name}}!", StringComparison.Ordinal));
         var transcript = File.ReadAllBytes(Path.Combine(created.Directory, "tests", "recorded.jsonl"));
-        Assert.False(Replayer.Replay(transcript, PackLoader.Load(created.PackDirectory, ToolRegistry.BuiltIn.Names)).Ok);
+        Assert.False((await Replayer.ReplayAsync(transcript, PackLoader.Load(created.PackDirectory, ToolRegistry.BuiltIn.Names), cancellationToken: TestContext.Current.CancellationToken)).Ok);
     }
 
     [Fact]
-    public void The_policy_template_ships_a_bundle_that_follows_the_policy_bundle_schema()
+    public async Task The_policy_template_ships_a_bundle_that_follows_the_policy_bundle_schema()
     {
-        var created = PackTemplates.Create("governed", "policy-governed", Path.Combine(_root, "governed"));
+        var created = await PackTemplates.CreateAsync("governed", "policy-governed", Path.Combine(_root, "governed"));
         var schemaText = File.ReadAllText(Path.Combine(PackDirectory.RepoRoot, "protocol", "schemas", "policy-bundle.schema.json"));
         var schema = JsonSchema.FromText(schemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         using var bundle = JsonDocument.Parse(File.ReadAllText(Path.Combine(created.Directory, "policy.json")));

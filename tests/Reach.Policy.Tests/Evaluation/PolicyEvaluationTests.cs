@@ -127,15 +127,19 @@ public class PolicyEvaluationTests
     }
 
     [Fact]
-    public void The_gate_keeps_the_packs_declarations_as_a_floor_even_in_warn_mode()
+    public void The_packs_declarations_stay_a_floor_before_the_bundle_even_in_warn_mode()
     {
+        // The floor is the pipeline's declared gate (CallGates), asked before the bundle; CallGates.Decide is that
+        // pair outside a session.
         var bundle = Compile("""[{"id":"all","effect":"permit"}]""");
         var undeclared = Call("proc.exec", permissions: ["proc:exec"]) with { Declaration = null };
 
-        var decision = new PolicyGate(bundle, PolicyMode.Warn).Decide(undeclared);
+        var decision = CallGates.Decide(new PolicyGate(bundle, PolicyMode.Warn), undeclared);
 
         Assert.Equal(GateEffect.Deny, decision.Effect);
         Assert.Equal(ErrorCatalog.ToolNotDeclared, decision.Code);
+        Assert.Equal("warn", decision.Mode);
+        Assert.False(decision.WouldDeny);
         Assert.Equal(bundle.Digest, new PolicyGate(bundle).Digest);
     }
 

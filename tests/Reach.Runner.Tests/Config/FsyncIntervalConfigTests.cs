@@ -32,7 +32,7 @@ public sealed class FsyncIntervalConfigTests : IDisposable
         using var name = JsonDocument.Parse("\"hello\"");
 
         var setup = registry.Prepare("acme", name.RootElement, null, null, null);
-        var (template, _, _) = registry.Template("acme", setup, StoredSession.SessionKind);
+        var (template, _) = registry.Template("acme", setup, StoredSession.SessionKind);
 
         Assert.Equal(TimeSpan.FromMilliseconds(expected), template.WriterOptions.FsyncInterval);
     }

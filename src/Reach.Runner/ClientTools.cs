@@ -6,43 +6,25 @@ using Reach.Core.Tools;
 namespace Reach.Runner;
 
 /// <summary>
-/// A tool a session's pack declares that is not a Reach built-in: the agent runs it itself and sends its result, which
-/// the runner gates and records. The runner can never execute it.
+/// Tools a session's pack declares that are not Reach built-ins: the agent runs them itself and sends each result,
+/// which the runner gates and records (<see cref="Core.Engine.CallExecution.SuppliedBy"/>). The runner can never
+/// execute them: it has no implementation, and a call of one without a result is refused (REACH-4010).
 /// </summary>
-internal sealed class ClientTool(string name) : ITool
+internal static class ClientTools
 {
-    public string Name { get; } = name;
-
-    // The pack's declaration grants what it grants; the policy gate, not a built-in list, decides what it may do.
-    public IReadOnlyList<string> RequiredPermissions => [];
-
-    public bool Deterministic => false;
-
-    public JsonElement Execute(JsonElement input, ToolContext context) =>
-        throw new ToolException(ErrorCatalog.RunnerClientToolNeedsResult, $"'{Name}' is run by the client; the runner has no implementation to execute.");
-
     /// <summary>
     /// Loads a pack for a runner session: its tools may be built-ins or tools the client runs (any other declared
-    /// name), and returns the registry that knows both.
+    /// name); the session executes with the built-in registry, which knows only the built-ins.
     /// </summary>
     public static (LoadedPack Pack, ToolRegistry Tools) LoadPack(string directory)
     {
-        var declared = DeclaredNames(directory);
         var known = new HashSet<string>(ToolRegistry.BuiltIn.Names, StringComparer.Ordinal);
-        known.UnionWith(declared);
-        var pack = PackLoader.Load(directory, known);
-        var clients = pack.Manifest.Tools.Where(t => !ToolRegistry.BuiltIn.Names.Contains(t.Name)).Select(t => (ITool)new ClientTool(t.Name)).ToList();
-        if (clients.Count == 0)
-        {
-            return (pack, ToolRegistry.BuiltIn);
-        }
-
-        var all = ToolRegistry.BuiltIn.Names.Order(StringComparer.Ordinal).Select(n => ToolRegistry.BuiltIn.Find(n)!).Concat(clients);
-        return (pack, new ToolRegistry(all));
+        known.UnionWith(DeclaredNames(directory));
+        return (PackLoader.Load(directory, known), ToolRegistry.BuiltIn);
     }
 
-    /// <summary>True when the session's registry holds <paramref name="tool"/> as a client-run tool.</summary>
-    public static bool IsClientTool(ToolRegistry tools, string tool) => tools.Find(tool) is ClientTool;
+    /// <summary>True when the session's registry has no implementation of <paramref name="tool"/>: only the client can run it.</summary>
+    public static bool IsClientTool(ToolRegistry tools, string tool) => tools.Find(tool) is null;
 
     // The names the manifest declares, read leniently: PackLoader does the real validation right after.
     private static List<string> DeclaredNames(string directory)
