@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Reach.Runner;
-using Reach.Runner.Config;
+using Reach.Configuration;
 using Reach.Storage.Sqlite;
 
 namespace Reach.Benchmarks;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Reach.Runner;
-using Reach.Runner.Config;
+using Reach.Configuration;
 using Reach.Runner.Storage;
 using Reach.Storage.Postgres;
 using Reach.Storage.Sqlite;

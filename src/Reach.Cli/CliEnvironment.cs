@@ -25,7 +25,7 @@ internal sealed class CliEnvironment
     public string? Get(string name) => Variables.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
     /// <summary>REACH_HOME, or ~/.reach.</summary>
-    public string Home => Path.GetFullPath(Get("REACH_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".reach"));
+    public string Home => Path.GetFullPath(Get(ReachVariables.Home) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".reach"));
 
     private static Dictionary<string, string> ReadProcessVariables()
     {

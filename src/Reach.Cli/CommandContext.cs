@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Encodings.Web;
-using Reach.Runner.Config;
+using Reach.Configuration;
 using Spectre.Console;
 
 namespace Reach.Cli;

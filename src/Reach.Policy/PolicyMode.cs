@@ -13,9 +13,6 @@ public enum PolicyMode
 /// <summary>Parses and names modes.</summary>
 public static class PolicyModes
 {
-    /// <summary>The environment variable that sets the mode when no option does.</summary>
-    public const string EnvironmentVariable = "REACH_POLICY_MODE";
-
     /// <summary>The text form: <c>enforce</c> or <c>warn</c>.</summary>
     public static string Name(PolicyMode mode) => mode == PolicyMode.Warn ? "warn" : "enforce";
 

@@ -1,5 +1,5 @@
 using System.Text.Encodings.Web;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Reach.Core.Errors;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner;
 

@@ -4,7 +4,7 @@ namespace Reach.Runner;
 internal sealed record RunnerOptions
 {
     /// <summary>The default address: loopback only.</summary>
-    public const string DefaultUrls = "http://127.0.0.1:8787";
+    public const string DefaultUrls = Reach.Configuration.ReachConfig.DefaultListen;
 
     /// <summary>REACH_HOME: transcripts go to <c>runs/</c>, each tenant's workspaces and installs to <c>tenants/&lt;tenant&gt;/</c>.</summary>
     public required string Home { get; init; }
@@ -19,7 +19,7 @@ internal sealed record RunnerOptions
     public Storage.IRunnerStore? Store { get; init; }
 
     /// <summary>The configuration; null: read from <see cref="Home"/> and the environment when the host is built.</summary>
-    public Config.ReachConfig? Config { get; init; }
+    public ReachConfig? Config { get; init; }
 
     /// <summary>Require a token on every request even on loopback (<c>--require-token</c>); also <c>require_token</c> in config.json.</summary>
     public bool RequireToken { get; init; }

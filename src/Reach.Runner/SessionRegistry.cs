@@ -7,7 +7,7 @@ using Reach.Core.Tools;
 using Reach.Core.Transcripts;
 using Reach.Policy;
 using Reach.Policy.Compilation;
-using Reach.Runner.Config;
+using Reach.Configuration;
 using Reach.Runner.Storage;
 
 namespace Reach.Runner;

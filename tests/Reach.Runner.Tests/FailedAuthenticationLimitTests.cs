@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner.Tests;
 

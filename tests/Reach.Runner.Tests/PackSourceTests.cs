@@ -2,7 +2,7 @@ using Reach.Core.Errors;
 using Reach.Packs.Keys;
 using Reach.Packs.Registry;
 using Reach.Packs.Signing;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner.Tests;
 

@@ -1,5 +1,5 @@
 using Reach.Core.Transcripts;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner.Tests;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Reach.Core.Errors;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner.Tests;
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Reach.Core.Errors;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner.Tests;
 

@@ -1,4 +1,4 @@
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Cli.Commands;
 
@@ -41,7 +41,7 @@ internal static class ConfigCommand
         Row(context, ReachConfig.SpawnMaxChildrenKey, config.SpawnMaxChildren.Value.ToString(CultureInfo.InvariantCulture), config.SpawnMaxChildren.Source, null);
         Row(context, ReachConfig.PackDirectoriesKey, config.PackDirectories.Value.Count == 0 ? "(none)" : string.Join(", ", config.PackDirectories.Value), config.PackDirectories.Source, null);
         Row(context, ReachConfig.PolicyDirectoriesKey, config.PolicyDirectories.Value.Count == 0 ? "(none)" : string.Join(", ", config.PolicyDirectories.Value), config.PolicyDirectories.Source, null);
-        var database = context.Environment.Get("REACH_DATABASE_URL");
+        var database = context.Environment.Get(ReachVariables.DatabaseUrl);
         context.Plain($"{"database",-27}{(database is null ? "sqlite REACH_HOME/reach.db" : "postgresql (" + Redact(database) + ")"),-24}{(database is null ? "default" : "environment REACH_DATABASE_URL")}");
         context.Plain("features");
         foreach (var flag in FeatureFlag.All)

@@ -5,7 +5,7 @@ namespace Reach.Cli.Commands;
 /// <summary>Where a key passphrase comes from: REACH_KEY_PASSPHRASE, else a prompt on a terminal, else REACH-5103.</summary>
 internal static class KeyPassphrase
 {
-    public const string Variable = "REACH_KEY_PASSPHRASE";
+    public const string Variable = ReachVariables.KeyPassphrase;
 
     public static string Read(CommandContext context, string keyName, bool confirm)
     {

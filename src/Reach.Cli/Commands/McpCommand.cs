@@ -131,7 +131,8 @@ internal static class McpCommand
                 CallTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(Timeout))),
                 MaxResultBytes = Math.Max(1024, parse.GetValue(MaxResultBytes)),
                 Secrets = secrets,
-                WriterOptions = new TranscriptWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1) },
+                // fsync_interval_ms as every host reads it: REACH_FSYNC_INTERVAL_MS, then config.json, then 1000.
+                WriterOptions = new TranscriptWriterOptions { FsyncInterval = TimeSpan.FromMilliseconds(context.Config.FsyncIntervalMs.Value) },
             };
             return new GatewaySetup(environment, home, connector, policy, options);
         }

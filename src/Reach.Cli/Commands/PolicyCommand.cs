@@ -21,9 +21,9 @@ internal static class PolicyCommand
         return policy;
     }
 
-    /// <summary>The mode an option or REACH_POLICY_MODE names; enforce by default.</summary>
+    /// <summary>The mode the option names, else the configuration's (REACH_POLICY_MODE, then <c>policy_mode</c> in config.json, then enforce).</summary>
     public static PolicyMode Mode(CommandContext context, string? option) =>
-        PolicyModes.Parse(option ?? context.Environment.Get(PolicyModes.EnvironmentVariable) ?? "enforce");
+        PolicyModes.Parse(option ?? context.Config.PolicyMode.Value);
 
     /// <summary>Reads a transcript for the policy commands.</summary>
     public static RecordedTranscript ReadTranscript(string path)

@@ -49,7 +49,7 @@ internal static class PolicyExplainCommand
             recordedDigest = run.Header.PolicyDigest.ToString();
         }
 
-        var mode = recorded?.Mode is { } m && modeText is null && context.Environment.Get(PolicyModes.EnvironmentVariable) is null ? PolicyModes.Parse(m) : PolicyCommand.Mode(context, modeText);
+        var mode = recorded?.Mode is { } m && modeText is null && context.Environment.Get(ReachVariables.PolicyMode) is null ? PolicyModes.Parse(m) : PolicyCommand.Mode(context, modeText);
         var explanation = bundle.Explain(request, mode);
         if (context.Json)
         {

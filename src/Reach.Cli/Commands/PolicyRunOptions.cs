@@ -1,7 +1,7 @@
 using Reach.Core.Gates;
 using Reach.Policy;
 using Reach.Policy.Compilation;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Cli.Commands;
 

@@ -3,7 +3,7 @@ using Reach.Core.Engine;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
 using Reach.Core.Transcripts;
-using Reach.Runner.Config;
+using Reach.Configuration;
 using Spectre.Console;
 
 namespace Reach.Cli.Commands;

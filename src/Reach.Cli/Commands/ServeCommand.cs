@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reach.Runner;
-using Reach.Runner.Config;
+using Reach.Configuration;
 using Reach.Runner.Storage;
 using Reach.Storage.Postgres;
 using Reach.Storage.Sqlite;
@@ -91,7 +91,7 @@ internal static class ServeCommand
     /// <summary>The runner's store: PostgreSQL when a database is given (the option, else REACH_DATABASE_URL), else SQLite in REACH_HOME/reach.db.</summary>
     public static IRunnerStore OpenStore(CommandContext context, string? database)
     {
-        var postgres = database is { Length: > 0 } given ? given : context.Environment.Get("REACH_DATABASE_URL");
+        var postgres = database is { Length: > 0 } given ? given : context.Environment.Get(ReachVariables.DatabaseUrl);
         return postgres is null
             ? SqliteRunnerStore.OpenAsync(SqliteRunnerStore.DefaultPath(context.Environment.Home), CancellationToken.None).GetAwaiter().GetResult()
             : PostgresRunnerStore.OpenAsync(postgres, CancellationToken.None).GetAwaiter().GetResult();

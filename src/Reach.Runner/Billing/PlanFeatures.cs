@@ -1,4 +1,4 @@
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner.Billing;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 #pragma warning disable CS0618 // The shim is obsolete by design; these tests are its only users outside Billing/.
 using Plan = Reach.Runner.Billing.Plan;

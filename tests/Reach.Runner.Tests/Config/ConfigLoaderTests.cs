@@ -1,5 +1,5 @@
 using Reach.Core.Errors;
-using Reach.Runner.Config;
+using Reach.Configuration;
 
 namespace Reach.Runner.Tests.Config;
 

@@ -1,4 +1,4 @@
-using Reach.Runner.Config;
+using Reach.Configuration;
 using Reach.Runner.Storage;
 
 namespace Reach.Runner.Tests.Config;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Reach.Core.Errors;
 
-namespace Reach.Runner.Config;
+namespace Reach.Configuration;
 
 /// <summary>
 /// Reads the effective <see cref="ReachConfig"/>: defaults, then <c>REACH_HOME/config.json</c>, then the environment.

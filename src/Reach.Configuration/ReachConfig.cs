@@ -1,4 +1,4 @@
-namespace Reach.Runner.Config;
+namespace Reach.Configuration;
 
 /// <summary>
 /// The effective configuration: each setting and feature flag with its value and source. Read by
@@ -21,11 +21,11 @@ internal sealed record ReachConfig
     public const string AuthFailuresKey = "auth_failures_per_minute";
     public const string PackDirectoriesKey = "pack_directories";
     public const string PolicyDirectoriesKey = "policy_directories";
-    public const string PolicyModeVariable = "REACH_POLICY_MODE";
-    public const string RequireSignedVariable = "REACH_REQUIRE_SIGNED";
-    public const string FsyncIntervalVariable = "REACH_FSYNC_INTERVAL_MS";
-    public const string FeatureFlagsVariable = "REACH_FEATURE_FLAGS";
-    public const string DefaultListen = RunnerOptions.DefaultUrls;
+    public const string PolicyModeVariable = ReachVariables.PolicyMode;
+    public const string RequireSignedVariable = ReachVariables.RequireSigned;
+    public const string FsyncIntervalVariable = ReachVariables.FsyncInterval;
+    public const string FeatureFlagsVariable = ReachVariables.FeatureFlags;
+    public const string DefaultListen = "http://127.0.0.1:8787";
 
     /// <summary>The configuration file's path, whether or not it exists.</summary>
     public required string FilePath { get; init; }

@@ -1,4 +1,4 @@
-namespace Reach.Runner.Config;
+namespace Reach.Configuration;
 
 /// <summary>Where an effective setting came from; later sources win: default, then file, then environment, then flag.</summary>
 internal enum ConfigSource

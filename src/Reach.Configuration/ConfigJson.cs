@@ -1,4 +1,4 @@
-namespace Reach.Runner.Config;
+namespace Reach.Configuration;
 
 /// <summary>The JSON shape of the effective configuration, shared by <c>reach config show --json</c> and <c>GET /v1/features</c>.</summary>
 internal static class ConfigJson

@@ -1,4 +1,4 @@
-namespace Reach.Runner.Config;
+namespace Reach.Configuration;
 
 /// <summary>A feature flag: off unless <c>REACH_FEATURE_FLAGS</c> or <c>config.json</c> turns it on. Flags, not billing plans, decide what is on.</summary>
 internal sealed record FeatureFlag(string Name, string Description, string? Note = null)

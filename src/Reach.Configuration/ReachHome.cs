@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Reach.Cli;
+namespace Reach.Configuration;
 
 /// <summary>The layout of REACH_HOME: <c>runs/&lt;id&gt;.jsonl</c> transcripts, <c>runs/&lt;id&gt;.run.json</c> index entries, <c>workspaces/&lt;id&gt;/</c>.</summary>
 internal sealed class ReachHome
