@@ -275,9 +275,7 @@ internal sealed class PackSources
     public static (string Name, string? Version) ParsePackSpec(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var at = spec.IndexOf('@', StringComparison.Ordinal);
-        var name = at < 0 ? spec : spec[..at];
-        var version = at < 0 ? null : spec[(at + 1)..];
+        var (name, version) = PackSpec.Parse(spec);
         return IsName(name) && (version is null || IsName(version) || version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+' or '_') && version.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(version[0]))
             ? (name, version)
             : throw NotAName("pack");

@@ -74,9 +74,8 @@ internal static class PackInstallCommand
             return spec;
         }
 
-        var at = spec.LastIndexOf('@');
-        var name = at > 0 ? spec[..at] : spec;
-        return InstallLock.Read(home.Packs).Packs.TryGetValue(name, out var installed) && (at <= 0 || installed.Version == spec[(at + 1)..])
+        var (name, version) = PackSpec.Parse(spec);
+        return InstallLock.Read(home.Packs).Packs.TryGetValue(name, out var installed) && (version is null || installed.Version == version)
             ? Path.Combine(home.Packs, installed.Path)
             : spec;
     }

@@ -36,9 +36,7 @@ public sealed class PackInstaller
     {
         ArgumentNullException.ThrowIfNull(registries);
         ArgumentNullException.ThrowIfNull(spec);
-        var at = spec.LastIndexOf('@');
-        var name = at > 0 ? spec[..at] : spec;
-        var version = at > 0 ? spec[(at + 1)..] : null;
+        var (name, version) = PackSpec.Parse(spec);
         foreach (var registry in registries)
         {
             RegistryEntry? best = null;
