@@ -59,6 +59,7 @@ internal static class ReachApp
         root.Subcommands.Add(TokenCommand.Create(environment));
         root.Subcommands.Add(ConnectorCommand.Create(environment));
         root.Subcommands.Add(McpCommand.Create(environment));
+        root.Subcommands.Add(InstallPathCommand.Create(environment));
         root.Subcommands.Add(HelpCommand.Create(root, environment));
 
         // Bare `reach` is a newcomer's first try: the help, not "Required command was not provided".

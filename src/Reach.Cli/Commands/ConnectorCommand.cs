@@ -52,7 +52,7 @@ internal static class ConnectorCommand
             else
             {
                 context.Line($"[green]added[/]        {CommandContext.Escape(entry.Name)} ({entry.Transport})");
-                context.Plain($"next: reach connector pin {entry.Name}");
+                context.Plain($"next: {context.Invoked} connector pin {entry.Name}");
             }
 
             return 0;
@@ -141,7 +141,7 @@ internal static class ConnectorCommand
             context.Plain($"  {change,-8} {name}/{tool}");
         }
 
-        context.Plain($"next: reach connector inspect {name}");
+        context.Plain($"next: {context.Invoked} connector inspect {name}");
         return 0;
     }
 
@@ -174,7 +174,7 @@ internal static class ConnectorCommand
             if (connectors.Count == 0)
             {
                 context.Plain("no connectors yet");
-                context.Plain("next: reach connector add NAME -- COMMAND [ARGS…]");
+                context.Plain($"next: {context.Invoked} connector add NAME -- COMMAND [ARGS…]");
             }
 
             foreach (var connector in connectors)
@@ -234,7 +234,7 @@ internal static class ConnectorCommand
             if (pins is null)
             {
                 context.Plain("not pinned");
-                context.Plain($"next: reach connector pin {connector.Name}");
+                context.Plain($"next: {context.Invoked} connector pin {connector.Name}");
                 return 0;
             }
 

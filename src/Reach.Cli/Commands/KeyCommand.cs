@@ -76,7 +76,7 @@ internal static class KeyCommand
             {
                 context.Line($"[green]generated[/] key [bold]{CommandContext.Escape(entry.Name)}[/] ({entry.Id}){(entry.IsDefault ? ", the default signing key" : "")}{(entry.Encrypted ? "" : ", [yellow]unencrypted[/]")}");
                 context.Plain($"public key   {MinisignPublicKey.Parse(publicKey, out _).ToBase64()}");
-                context.Plain($"next: reach key export {entry.Name} --public --out {entry.Name}.pub   (give this file to those who verify your packs)");
+                context.Plain($"next: {context.Invoked} key export {entry.Name} --public --out {entry.Name}.pub   (give this file to those who verify your packs)");
             }
 
             return 0;
@@ -112,7 +112,7 @@ internal static class KeyCommand
             if (keys.Count == 0)
             {
                 context.Plain("no keys yet");
-                context.Plain("next: reach key generate   or   reach key trust AUTHOR.pub");
+                context.Plain($"next: {context.Invoked} key generate   or   {context.Invoked} key trust AUTHOR.pub");
                 return 0;
             }
 

@@ -58,10 +58,10 @@ internal static class PackInitCommand
 
         if (created.Template.RecordsTranscript)
         {
-            context.Plain($"test: sh {Path.Combine(target, "tests", "replay.sh")}   (reach verify + reach replay of the recorded transcript)");
+            context.Plain($"test: sh {Path.Combine(target, "tests", "replay.sh")}   ({context.Invoked} verify + {context.Invoked} replay of the recorded transcript)");
         }
 
-        context.Plain($"next: reach pack validate {packPath} && reach run {packPath}");
+        context.Plain($"next: {context.Invoked} pack validate {packPath} && {context.Invoked} run {packPath}");
         return 0;
     }
 }

@@ -172,8 +172,8 @@ internal static class PackValidateCommand
         }
 
         context.Plain(report.Ok
-            ? $"next: reach run {directory}"
-            : $"next: fix the errors above, then reach pack validate {directory}");
+            ? $"next: {context.Invoked} run {directory}"
+            : $"next: fix the errors above, then {context.Invoked} pack validate {directory}");
     }
 
     private static void Section(CommandContext context, string title, string color, IReadOnlyList<PackFinding> findings)

@@ -65,7 +65,7 @@ internal static class PolicyDecisionsCommand
             var denied = decisions.FirstOrDefault(d => d.Effect == "deny");
             if (denied is not null)
             {
-                context.Plain($"next: reach policy explain <bundle> --transcript {path} --event {denied.Seq}");
+                context.Plain($"next: {context.Invoked} policy explain <bundle> --transcript {path} --event {denied.Seq}");
             }
 
             return 0;

@@ -253,6 +253,6 @@ internal static class RunCommand
         context.Plain($"run id       {result.RunId}");
         context.Plain($"fingerprint  {result.Fingerprint}");
         context.Plain($"transcript   {transcriptPath}  ({result.Events} events)");
-        context.Plain($"next: reach verify {transcriptPath}");
+        context.Plain($"next: {context.Invoked} verify {transcriptPath}");
     }
 }

@@ -65,7 +65,7 @@ internal static class RunsCommand
 
         if (entries.Count == 0)
         {
-            context.Line($"No runs in {CommandContext.Escape(context.Environment.Home)} yet. Try: reach run examples/packs/hello");
+            context.Line($"No runs in {CommandContext.Escape(context.Environment.Home)} yet. Try: {context.Invoked} run examples/packs/hello");
             return 0;
         }
 
