@@ -20,7 +20,7 @@ internal static class ReachApp
         CommandContext? current = null;
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = environment.Output, Error = environment.Error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(ReachApp.Invocation(environment));
         }
         catch (ReachException ex)
         {
@@ -63,9 +63,22 @@ internal static class ReachApp
         root.Subcommands.Add(HelpCommand.Create(root, environment));
 
         // Bare `reach` is a newcomer's first try: the help, not "Required command was not provided".
-        root.SetAction(_ => HelpCommand.Show(root, [], environment));
+        root.SetAction(parse => HelpCommand.Show(root, [], environment, parse.GetValue(GlobalOptions.Json)));
         return root;
     }
+
+    /// <summary>
+    /// How a parse is invoked: our streams, our exception handling, and no Ctrl+C handler of the parser's: registering
+    /// one sets a terminal up for key reading, which writes <c>ESC[?1h ESC=</c> to it (commands that serve handle
+    /// SIGINT and SIGTERM themselves).
+    /// </summary>
+    internal static InvocationConfiguration Invocation(CliEnvironment environment) => new()
+    {
+        Output = environment.Output,
+        Error = environment.Error,
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null,
+    };
 
     /// <summary>Renders an expected failure (no stack trace) and returns its exit code.</summary>
     public static int Fail(CommandContext context, ReachException error)

@@ -29,17 +29,15 @@ internal static class CanonicalizeCommand
             throw new ReachException(ErrorCatalog.IoFailed, $"'{file}' cannot be read: {ex.Message}");
         }
 
+        // The canonical form is the output asked for: printed under --quiet too (docs/CLI.md, "Output").
         var canonical = CanonicalJson.Canonicalize(input);
-        if (!context.Quiet || context.Json)
+        context.Environment.Output.Write(Encoding.UTF8.GetString(canonical));
+        if (newline)
         {
-            context.Environment.Output.Write(Encoding.UTF8.GetString(canonical));
-            if (newline)
-            {
-                context.Environment.Output.Write('\n');
-            }
-
-            context.Environment.Output.Flush();
+            context.Environment.Output.Write('\n');
         }
+
+        context.Environment.Output.Flush();
 
         return 0;
     }

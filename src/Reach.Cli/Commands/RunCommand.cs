@@ -151,9 +151,19 @@ internal static class RunCommand
                 }
             });
         }
-        else if (context.Human)
+        else
         {
-            Summarize(context, result, transcriptPath!);
+            if (context.Human)
+            {
+                Summarize(context, result, transcriptPath!);
+            }
+
+            // A denied or failed run is an error like a failed verification: on stderr with its code and fix, --quiet or not.
+            if (result.Code is { } code && result.Status != RunStatus.Succeeded)
+            {
+                context.Environment.Error.WriteLine($"error[{code.Code}]: the run {RunSession.StatusText(result.Status)} at step {result.StepId}: {result.Reason}");
+                context.Environment.Error.WriteLine($"  fix: {code.Fix}");
+            }
         }
 
         return result.Status == RunStatus.Succeeded ? 0 : 1;
