@@ -25,10 +25,8 @@ internal sealed class CommandContext
             ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = environment.Interactive && !Json ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        if (!environment.Interactive)
-        {
-            Console.Profile.Width = 120;
-        }
+        Console.Profile.Width = environment.Width;
+        Console.Profile.Height = environment.Height;
     }
 
     public CliEnvironment Environment { get; }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using Reach.Cli.Commands;
 
 namespace Reach.Cli;
@@ -61,6 +64,13 @@ internal static class ReachApp
         root.Subcommands.Add(McpCommand.Create(environment));
         root.Subcommands.Add(InstallPathCommand.Create(environment));
         root.Subcommands.Add(HelpCommand.Create(root, environment));
+
+        // On a terminal, help is laid out in the width we know without asking the console (see CliEnvironment.Width);
+        // elsewhere it is not wrapped.
+        foreach (var help in root.Options.Select(o => o.Action).OfType<HelpAction>())
+        {
+            help.MaxWidth = environment.Interactive ? environment.Width : int.MaxValue;
+        }
 
         // Bare `reach` is a newcomer's first try: the help, not "Required command was not provided".
         root.SetAction(parse => HelpCommand.Show(root, [], environment, parse.GetValue(GlobalOptions.Json)));

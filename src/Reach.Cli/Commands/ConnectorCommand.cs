@@ -106,6 +106,7 @@ internal static class ConnectorCommand
                 w.WriteString("connector", pins.Connector);
                 w.WriteString("server", pins.Server);
                 w.WriteString("pins", store.PinsPath(name));
+                w.WriteBoolean("changed", before is null || changes.Count > 0 || before.Server != pins.Server);
                 w.WriteStartArray("tools");
                 foreach (var tool in pins.Tools)
                 {
@@ -130,7 +131,13 @@ internal static class ConnectorCommand
             return 0;
         }
 
-        context.Line($"[green]pinned[/]       {pins.Tools.Count} tools of {CommandContext.Escape(name)} ({CommandContext.Escape(pins.Server)})");
+        if (before is not null && changes.Count == 0 && before.Server == pins.Server)
+        {
+            context.Line($"[green]pinned[/]       no changes: {Plural.Of(pins.Tools.Count, "tool")} of {CommandContext.Escape(name)} as pinned before ({CommandContext.Escape(pins.Server)})");
+            return 0;
+        }
+
+        context.Line($"[green]pinned[/]       {Plural.Of(pins.Tools.Count, "tool")} of {CommandContext.Escape(name)} ({CommandContext.Escape(pins.Server)})");
         foreach (var tool in pins.Tools)
         {
             context.Plain($"  {name + "/" + tool.Name,-40} {tool.Digest[..19]}…");

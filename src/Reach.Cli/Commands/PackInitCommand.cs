@@ -50,7 +50,7 @@ internal static class PackInitCommand
             return 0;
         }
 
-        context.Line($"[green]✓ created[/] [bold]{CommandContext.Escape(name)}[/] from the {CommandContext.Escape(created.Template.Name)} template  [grey]{created.Files.Count} files[/]");
+        context.Line($"[green]✓ created[/] [bold]{CommandContext.Escape(name)}[/] from the {CommandContext.Escape(created.Template.Name)} template  [grey]{Plural.Of(created.Files.Count, "file")}[/]");
         foreach (var file in created.Files)
         {
             context.Plain($"  {Path.Combine(target, file)}");

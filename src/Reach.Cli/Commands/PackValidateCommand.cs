@@ -215,12 +215,12 @@ internal static class PackValidateCommand
         var parts = new List<string>();
         if (budgets.MaxSteps is { } steps)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{steps} steps"));
+            parts.Add(Plural.Of(steps, "step"));
         }
 
         if (budgets.MaxToolCalls is { } calls)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{calls} tool calls"));
+            parts.Add(Plural.Of(calls, "tool call"));
         }
 
         if (budgets.MaxCost is { } cost)

@@ -91,7 +91,7 @@ internal static class ReplayCommand
         }
         else if (divergence is null)
         {
-            context.Line($"[green]replayed[/]     {report.Events} events: identical ({report.ReExecuted} deterministic results re-executed, {report.Fed} recorded results fed)");
+            context.Line($"[green]replayed[/]     {Plural.Of(report.Events, "event")}: identical ({Plural.Of(report.ReExecuted, "deterministic result")} re-executed, {Plural.Of(report.Fed, "recorded result")} fed)");
             context.Plain($"fingerprint  {report.Fingerprint}");
             WriteBinding(context, binding, report.RunId);
         }

@@ -90,11 +90,11 @@ internal static class RunCommand
 
         if (context.Human)
         {
-            context.Line($"[bold]reach run[/] {CommandContext.Escape(pack.Manifest.Name)}@{CommandContext.Escape(pack.Manifest.Version)}  [grey]{pack.Manifest.Steps.Count} steps, pack {pack.Digest.ToString()[..19]}…[/]");
+            context.Line($"[bold]reach run[/] {CommandContext.Escape(pack.Manifest.Name)}@{CommandContext.Escape(pack.Manifest.Version)}  [grey]{Plural.Of(pack.Manifest.Steps.Count, "step")}, pack {pack.Digest.ToString()[..19]}…[/]");
         }
 
         var result = PackRun.Execute(pack, inputs, template);
-        context.Timing($"run finished ({result.Events} events)");
+        context.Timing($"run finished ({Plural.Of(result.Events, "event")})");
         home.Save(new RunIndexEntry
         {
             RunId = result.RunId,
