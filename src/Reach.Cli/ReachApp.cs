@@ -10,9 +10,29 @@ internal static class ReachApp
 {
     public static int Run(string[] args, CliEnvironment environment)
     {
+        var clock = Stopwatch.StartNew();
         var root = Build(environment);
         // "@file" is ours (--input @inputs.json), not a System.CommandLine response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var exit = Invoke(parse, environment);
+
+        // --verbose times every command, whatever it is: the total, after the command's own milestones.
+        if (parse.GetValue(GlobalOptions.Verbose) && !parse.GetValue(GlobalOptions.Json))
+        {
+            var names = new List<string>();
+            for (var result = parse.CommandResult; result is not null; result = result.Parent as CommandResult)
+            {
+                names.Insert(0, result.Command is RootCommand ? "reach" : result.Command.Name);
+            }
+
+            environment.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalMilliseconds:F1} ms] {string.Join(' ', names)} exited {exit}"));
+        }
+
+        return exit;
+    }
+
+    private static int Invoke(ParseResult parse, CliEnvironment environment)
+    {
         if (parse.Errors.Count > 0)
         {
             var message = CommandSuggestion.Describe(parse) ?? string.Join("; ", parse.Errors.Select(e => e.Message));

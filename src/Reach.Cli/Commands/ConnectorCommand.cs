@@ -74,7 +74,14 @@ internal static class ConnectorCommand
         var store = Store(context.Environment);
         var connector = store.Get(name);
         var before = store.FindPins(name);
-        var pins = await ConnectorPinner.PinAsync(connector, context.Environment.Get, TimeSpan.FromSeconds(Math.Max(1, timeoutSeconds)), cancellationToken).ConfigureAwait(false);
+        ConnectorPins pins;
+        using (var progress = new ProgressLine(context, $"pinning {name}: starting its server and listing its tools (up to {timeoutSeconds.ToString(CultureInfo.InvariantCulture)} s)"))
+        {
+            pins = await ConnectorPinner.PinAsync(connector, context.Environment.Get, TimeSpan.FromSeconds(Math.Max(1, timeoutSeconds)), cancellationToken).ConfigureAwait(false);
+            progress.Succeeded();
+        }
+
+        context.Timing($"pinned {name}");
         store.SavePins(pins);
         var changes = new List<(string Tool, string Change)>();
         foreach (var tool in pins.Tools)
