@@ -127,6 +127,29 @@ public sealed partial class CosmeticsTests
         Assert.DoesNotContain("\u001b=", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Output_redirected_to_a_file_is_appended_after_what_is_there()
+    {
+        using var reach = new ReachProcess();
+        var file = Path.Combine(reach.Home, "out.txt");
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"{{ echo first; dotnet \"$0\" version; dotnet \"$0\" version --json; echo last; }} > \"$1\" 2>&1");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reach.dll"));
+        start.ArgumentList.Add(file);
+        start.Environment["NO_COLOR"] = "1";
+        using (var process = Process.Start(start)!)
+        {
+            Assert.True(process.WaitForExit(60_000), "the shell did not finish in 60 s");
+        }
+
+        var lines = File.ReadAllLines(file);
+        Assert.Equal("first", lines[0]);
+        Assert.StartsWith("reach ", lines[1], StringComparison.Ordinal);
+        Assert.Equal("{", lines[2]);
+        Assert.Equal("last", lines[^1]);
+    }
+
     // script(1) gives reach a terminal, as a user's shell does; returns what the terminal received.
     private static string OnATerminal(string arguments)
     {
