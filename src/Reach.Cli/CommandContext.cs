@@ -25,10 +25,8 @@ internal sealed class CommandContext
             ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = environment.Interactive && !Json ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        if (!environment.Interactive)
-        {
-            Console.Profile.Width = 120;
-        }
+        Console.Profile.Width = environment.Width;
+        Console.Profile.Height = environment.Height;
     }
 
     public CliEnvironment Environment { get; }
@@ -38,6 +36,12 @@ internal sealed class CommandContext
     /// a command's option wins over it. A malformed file or variable stops the command with its code.
     /// </summary>
     public ReachConfig Config => _config ??= ConfigLoader.Load(Environment.Home, Environment.Variables);
+
+    /// <summary>
+    /// The name the user ran reach by, for the <c>next:</c> hints: <c>REACH_INVOKED_AS</c> (the checkout's
+    /// <c>./reach</c> script sets it to what it was run as), else <c>reach</c>.
+    /// </summary>
+    public string Invoked => InvokedName(Environment);
 
     public bool Json { get; }
 
@@ -88,6 +92,12 @@ internal sealed class CommandContext
             Environment.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalMilliseconds:F1} ms] {what}"));
         }
     }
+
+    /// <summary>The name the user ran reach by: <c>REACH_INVOKED_AS</c>, else <c>reach</c>.</summary>
+    public static string InvokedName(CliEnvironment environment) => environment.Get(InvokedVariable) ?? "reach";
+
+    /// <summary>Set by the <c>./reach</c> script to the name it was run as.</summary>
+    public const string InvokedVariable = "REACH_INVOKED_AS";
 
     public static string Escape(string? text) => Markup.Escape(text ?? string.Empty);
 }

@@ -1,3 +1,5 @@
 using Reach.Cli;
 
-return ReachApp.Run(args, new CliEnvironment(Console.Out, Console.Error, Console.In));
+using var output = StandardOutput.Open(StandardOutput.Output);
+using var error = StandardOutput.Open(StandardOutput.Error);
+return ReachApp.Run(args, new CliEnvironment(output, error, new StandardInput()));

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using Reach.Cli.Commands;
 
 namespace Reach.Cli;
@@ -7,9 +10,29 @@ internal static class ReachApp
 {
     public static int Run(string[] args, CliEnvironment environment)
     {
+        var clock = Stopwatch.StartNew();
         var root = Build(environment);
         // "@file" is ours (--input @inputs.json), not a System.CommandLine response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var exit = Invoke(parse, environment);
+
+        // --verbose times every command, whatever it is: the total, after the command's own milestones.
+        if (parse.GetValue(GlobalOptions.Verbose) && !parse.GetValue(GlobalOptions.Json))
+        {
+            var names = new List<string>();
+            for (var result = parse.CommandResult; result is not null; result = result.Parent as CommandResult)
+            {
+                names.Insert(0, result.Command is RootCommand ? "reach" : result.Command.Name);
+            }
+
+            environment.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalMilliseconds:F1} ms] {string.Join(' ', names)} exited {exit}"));
+        }
+
+        return exit;
+    }
+
+    private static int Invoke(ParseResult parse, CliEnvironment environment)
+    {
         if (parse.Errors.Count > 0)
         {
             var message = CommandSuggestion.Describe(parse) ?? string.Join("; ", parse.Errors.Select(e => e.Message));
@@ -20,7 +43,7 @@ internal static class ReachApp
         CommandContext? current = null;
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = environment.Output, Error = environment.Error, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(ReachApp.Invocation(environment));
         }
         catch (ReachException ex)
         {
@@ -59,12 +82,33 @@ internal static class ReachApp
         root.Subcommands.Add(TokenCommand.Create(environment));
         root.Subcommands.Add(ConnectorCommand.Create(environment));
         root.Subcommands.Add(McpCommand.Create(environment));
+        root.Subcommands.Add(InstallPathCommand.Create(environment));
         root.Subcommands.Add(HelpCommand.Create(root, environment));
 
+        // On a terminal, help is laid out in the width we know without asking the console (see CliEnvironment.Width);
+        // elsewhere it is not wrapped.
+        foreach (var help in root.Options.Select(o => o.Action).OfType<HelpAction>())
+        {
+            help.MaxWidth = environment.Interactive ? environment.Width : int.MaxValue;
+        }
+
         // Bare `reach` is a newcomer's first try: the help, not "Required command was not provided".
-        root.SetAction(_ => HelpCommand.Show(root, [], environment));
+        root.SetAction(parse => HelpCommand.Show(root, [], environment, parse.GetValue(GlobalOptions.Json)));
         return root;
     }
+
+    /// <summary>
+    /// How a parse is invoked: our streams, our exception handling, and no Ctrl+C handler of the parser's: registering
+    /// one sets a terminal up for key reading, which writes <c>ESC[?1h ESC=</c> to it (commands that serve handle
+    /// SIGINT and SIGTERM themselves).
+    /// </summary>
+    internal static InvocationConfiguration Invocation(CliEnvironment environment) => new()
+    {
+        Output = environment.Output,
+        Error = environment.Error,
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null,
+    };
 
     /// <summary>Renders an expected failure (no stack trace) and returns its exit code.</summary>
     public static int Fail(CommandContext context, ReachException error)

@@ -38,6 +38,9 @@ internal static class RunnerHost
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.MaxRequestBytes.Value);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+
+        // Logs are diagnostics, never output: all of them go to stderr, so stdout stays one JSON document under --json.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // A failure to start (a busy port, a refused address) is thrown to the caller, which reports it with its code;

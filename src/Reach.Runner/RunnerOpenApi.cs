@@ -22,6 +22,6 @@ internal static class RunnerOpenApi
     {
         // Public: the document is the one checked into the repository, and the browser that shows /docs fetches it without a token.
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/docs", options => options.WithTitle("Reach runner API").WithOpenApiRoutePattern(DocumentPath)).AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Reach runner API").WithOpenApiRoutePattern(DocumentPath).DisableDefaultFonts()).AllowAnonymous();
     }
 }

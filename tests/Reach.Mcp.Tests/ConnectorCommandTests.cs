@@ -37,6 +37,40 @@ public sealed class ConnectorCommandTests
     }
 
     [Fact]
+    public void Pinning_again_with_nothing_changed_says_no_changes()
+    {
+        using var harness = new McpHarness();
+        harness.AddAndPin("rug", "--", "node", McpHarness.TestServer, harness.State);
+
+        var pin = harness.Reach("connector", "pin", "rug");
+        var json = harness.Reach("connector", "pin", "rug", "--json");
+
+        McpHarness.Succeeds(pin);
+        Assert.Contains("no changes", pin.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("rug/greet", pin.Stdout, StringComparison.Ordinal);
+        Assert.False(JsonNode.Parse(json.Stdout)!["changed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Pin_says_on_stderr_that_it_is_starting_the_server_and_nothing_under_json_or_quiet()
+    {
+        using var harness = new McpHarness();
+        McpHarness.Succeeds(harness.Reach("connector", "add", "rug", "--", "node", McpHarness.TestServer, harness.State));
+
+        var pin = harness.Reach("connector", "pin", "rug");
+        var json = harness.Reach("connector", "pin", "rug", "--json");
+        var quiet = harness.Reach("connector", "pin", "rug", "--quiet");
+
+        McpHarness.Succeeds(pin);
+        Assert.Contains("pinning rug: starting its server", pin.Stderr, StringComparison.Ordinal);
+        Assert.Contains("done in ", pin.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("pinning rug", pin.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("pinning", json.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("pinning", quiet.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, quiet.Stdout);
+    }
+
+    [Fact]
     public void A_removed_connector_is_no_longer_listed_and_cannot_be_proxied()
     {
         using var harness = new McpHarness();

@@ -42,6 +42,18 @@ public class ApiSurfaceTests
     }
 
     [Fact]
+    public async Task Docs_load_no_fonts_from_another_host()
+    {
+        await using var runner = await RunnerFixture.StartAsync();
+
+        var docs = (await runner.GetAsync("/docs")).Expect(HttpStatusCode.OK);
+
+        // Reach is offline-first: Scalar's default fonts come from its CDN, so the page turns them off.
+        Assert.Contains("\"withDefaultFonts\":false", docs.Text.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("fonts.scalar.com", docs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_openapi_document_says_every_operation_takes_a_bearer_token_but_health_and_readiness()
     {
         await using var runner = await RunnerFixture.StartAsync();

@@ -42,7 +42,7 @@ internal static class ConfigCommand
         Row(context, ReachConfig.PackDirectoriesKey, config.PackDirectories.Value.Count == 0 ? "(none)" : string.Join(", ", config.PackDirectories.Value), config.PackDirectories.Source, null);
         Row(context, ReachConfig.PolicyDirectoriesKey, config.PolicyDirectories.Value.Count == 0 ? "(none)" : string.Join(", ", config.PolicyDirectories.Value), config.PolicyDirectories.Source, null);
         var database = context.Environment.Get(ReachVariables.DatabaseUrl);
-        context.Plain($"{"database",-27}{(database is null ? "sqlite REACH_HOME/reach.db" : "postgresql (" + Redact(database) + ")"),-24}{(database is null ? "default" : "environment REACH_DATABASE_URL")}");
+        context.Plain($"{"database",-27}{Column(database is null ? "sqlite REACH_HOME/reach.db" : "postgresql (" + Redact(database) + ")")}{(database is null ? "default" : "environment REACH_DATABASE_URL")}");
         context.Plain("features");
         foreach (var flag in FeatureFlag.All)
         {
@@ -77,6 +77,9 @@ internal static class ConfigCommand
             ConfigSource.File => "file",
             _ => ConfigSources.Text(source),
         };
-        context.Plain($"{key,-27}{value,-24}{from}{note}");
+        context.Plain($"{Column(key, 27)}{Column(value)}{from}{note}");
     }
+
+    // A value as wide as its column still has two spaces before the next one.
+    private static string Column(string text, int width = 24) => text.Length + 2 > width ? text + "  " : text.PadRight(width);
 }

@@ -52,7 +52,7 @@ internal static class ConnectorCommand
             else
             {
                 context.Line($"[green]added[/]        {CommandContext.Escape(entry.Name)} ({entry.Transport})");
-                context.Plain($"next: reach connector pin {entry.Name}");
+                context.Plain($"next: {context.Invoked} connector pin {entry.Name}");
             }
 
             return 0;
@@ -74,7 +74,14 @@ internal static class ConnectorCommand
         var store = Store(context.Environment);
         var connector = store.Get(name);
         var before = store.FindPins(name);
-        var pins = await ConnectorPinner.PinAsync(connector, context.Environment.Get, TimeSpan.FromSeconds(Math.Max(1, timeoutSeconds)), cancellationToken).ConfigureAwait(false);
+        ConnectorPins pins;
+        using (var progress = new ProgressLine(context, $"pinning {name}: starting its server and listing its tools (up to {timeoutSeconds.ToString(CultureInfo.InvariantCulture)} s)"))
+        {
+            pins = await ConnectorPinner.PinAsync(connector, context.Environment.Get, TimeSpan.FromSeconds(Math.Max(1, timeoutSeconds)), cancellationToken).ConfigureAwait(false);
+            progress.Succeeded();
+        }
+
+        context.Timing($"pinned {name}");
         store.SavePins(pins);
         var changes = new List<(string Tool, string Change)>();
         foreach (var tool in pins.Tools)
@@ -106,6 +113,7 @@ internal static class ConnectorCommand
                 w.WriteString("connector", pins.Connector);
                 w.WriteString("server", pins.Server);
                 w.WriteString("pins", store.PinsPath(name));
+                w.WriteBoolean("changed", before is null || changes.Count > 0 || before.Server != pins.Server);
                 w.WriteStartArray("tools");
                 foreach (var tool in pins.Tools)
                 {
@@ -130,7 +138,13 @@ internal static class ConnectorCommand
             return 0;
         }
 
-        context.Line($"[green]pinned[/]       {pins.Tools.Count} tools of {CommandContext.Escape(name)} ({CommandContext.Escape(pins.Server)})");
+        if (before is not null && changes.Count == 0 && before.Server == pins.Server)
+        {
+            context.Line($"[green]pinned[/]       no changes: {Plural.Of(pins.Tools.Count, "tool")} of {CommandContext.Escape(name)} as pinned before ({CommandContext.Escape(pins.Server)})");
+            return 0;
+        }
+
+        context.Line($"[green]pinned[/]       {Plural.Of(pins.Tools.Count, "tool")} of {CommandContext.Escape(name)} ({CommandContext.Escape(pins.Server)})");
         foreach (var tool in pins.Tools)
         {
             context.Plain($"  {name + "/" + tool.Name,-40} {tool.Digest[..19]}…");
@@ -141,7 +155,7 @@ internal static class ConnectorCommand
             context.Plain($"  {change,-8} {name}/{tool}");
         }
 
-        context.Plain($"next: reach connector inspect {name}");
+        context.Plain($"next: {context.Invoked} connector inspect {name}");
         return 0;
     }
 
@@ -174,7 +188,7 @@ internal static class ConnectorCommand
             if (connectors.Count == 0)
             {
                 context.Plain("no connectors yet");
-                context.Plain("next: reach connector add NAME -- COMMAND [ARGS…]");
+                context.Plain($"next: {context.Invoked} connector add NAME -- COMMAND [ARGS…]");
             }
 
             foreach (var connector in connectors)
@@ -234,7 +248,7 @@ internal static class ConnectorCommand
             if (pins is null)
             {
                 context.Plain("not pinned");
-                context.Plain($"next: reach connector pin {connector.Name}");
+                context.Plain($"next: {context.Invoked} connector pin {connector.Name}");
                 return 0;
             }
 

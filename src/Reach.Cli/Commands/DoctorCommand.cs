@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Net.NetworkInformation;
 using System.Runtime.InteropServices;
 
 namespace Reach.Cli.Commands;
@@ -11,22 +12,32 @@ internal static class DoctorCommand
 
     public static Command Create(CliEnvironment environment)
     {
-        var command = new Command("doctor", "Check the runtime, that REACH_HOME is writable, and the tools later features use (Node, Python, PostgreSQL client, minisign).\n\nExample:\n  reach doctor --json");
+        var command = new Command("doctor", "Check the runtime, that REACH_HOME is writable, the tools some features use (.NET SDK, git, Node, npx, Python, PostgreSQL client, minisign) and whether this machine is online.\n\nExample:\n  reach doctor --json");
         command.SetAction(parse => Execute(new CommandContext(parse, environment)));
         return command;
     }
 
     private static int Execute(CommandContext context)
     {
-        var checks = new List<Check>
+        List<Check> checks;
+        using (var progress = new ProgressLine(context, "checking the runtime, REACH_HOME, the tools and the network"))
         {
-            new("runtime", Environment.Version.Major >= 10, true, RuntimeInformation.FrameworkDescription, "Install the .NET 10 runtime."),
-            HomeCheck(context.Environment.Home),
-            Tool("node", ["--version"], "Node.js (the canonicalization cross-check, the TypeScript SDK)", "apt-get install nodejs npm"),
-            Tool("python3", ["--version"], "Python 3 (tools/verify_transcript.py, the Python SDK)", "apt-get install python3"),
-            Tool("psql", ["--version"], "PostgreSQL client (the runner's PostgreSQL store)", "apt-get install postgresql-client"),
-            Tool("minisign", ["-v"], "minisign (cross-checking pack signatures)", "apt-get install minisign"),
-        };
+            checks =
+            [
+                new("runtime", Environment.Version.Major >= 10, true, RuntimeInformation.FrameworkDescription, "Install the .NET 10 runtime."),
+                HomeCheck(context.Environment.Home),
+                Tool("dotnet", ["--version"], "dotnet-sdk", ".NET SDK (./reach builds the CLI from a checkout)", "Install the .NET 10 SDK (global.json pins 10.0.x)."),
+                Tool("git", ["--version"], "git", "git (git pack registries)", "apt-get install git"),
+                Tool("node", ["--version"], "node", "Node.js (the canonicalization cross-check, the TypeScript SDK)", "apt-get install nodejs npm"),
+                Tool("npx", ["--version"], "npx", "npx (MCP servers started as `npx …` connectors)", "apt-get install npm"),
+                Tool("python3", ["--version"], "python3", "Python 3 (tools/verify_transcript.py, the Python SDK)", "apt-get install python3"),
+                Tool("psql", ["--version"], "psql", "PostgreSQL client (the runner's PostgreSQL store)", "apt-get install postgresql-client"),
+                Tool("minisign", ["-v"], "minisign", "minisign (cross-checking pack signatures)", "apt-get install minisign"),
+                NetworkCheck(),
+            ];
+            progress.Succeeded();
+        }
+
         var ok = checks.TrueForAll(c => c.Ok || !c.Required);
         if (context.Json)
         {
@@ -57,10 +68,10 @@ internal static class DoctorCommand
             foreach (var c in checks)
             {
                 var mark = c.Ok ? "[green]ok[/]  " : c.Required ? "[red]FAIL[/]" : "[yellow]warn[/]";
-                context.Line($"{mark} {c.Name,-9} {CommandContext.Escape(c.Detail)}");
+                context.Line($"{mark} {CommandContext.Escape(c.Name.PadRight(10))} {CommandContext.Escape(c.Detail)}");
                 if (!c.Ok)
                 {
-                    context.Line($"           [grey]fix: {CommandContext.Escape(c.Fix)}[/]");
+                    context.Line($"                 [grey]fix: {CommandContext.Escape(c.Fix)}[/]");
                 }
             }
         }
@@ -84,25 +95,49 @@ internal static class DoctorCommand
         }
     }
 
-    private static Check Tool(string program, string[] args, string purpose, string fix)
+    // Offline is a fact to know, not a failure: Reach works offline; only http.get, registries elsewhere and npx
+    // downloads need a network. Judged from the interfaces alone, so that doctor itself sends nothing.
+    private static Check NetworkCheck()
+    {
+        var online = NetworkInterface.GetIsNetworkAvailable() && NetworkInterface.GetAllNetworkInterfaces().Any(n =>
+            n.OperationalStatus == OperationalStatus.Up
+            && n.NetworkInterfaceType != NetworkInterfaceType.Loopback
+            && n.GetIPProperties().GatewayAddresses.Count > 0);
+        return online
+            ? new Check("network", true, false, "online: an interface with a gateway is up (http.get, remote registries and npx can reach out)", string.Empty)
+            : new Check("network", false, false, "offline: no interface with a gateway is up; Reach works offline, but http.get, registries on other machines and npx downloads will fail", "Connect to a network when a pack needs http.get or a registry is remote; nothing else needs one.");
+    }
+
+    private static Check Tool(string program, string[] args, string name, string purpose, string fix)
     {
         try
         {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            // No terminal for the tool either: a .NET tool given one writes the same keypad escape to it.
+            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
             foreach (var arg in args)
             {
                 start.ArgumentList.Add(arg);
             }
 
             using var process = Process.Start(start)!;
-            var output = (process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd()).Trim();
-            process.WaitForExit(5000);
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill(entireProcessTree: true);
+                return new Check(name, false, false, $"{purpose}: did not answer {program} {string.Join(' ', args)} within 10 s", fix);
+            }
+
+            var output = (stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult()).Trim();
             var firstLine = output.Split('\n')[0];
-            return new Check(program, true, false, $"{purpose}: {firstLine}", fix);
+            return process.ExitCode == 0
+                ? new Check(name, true, false, $"{purpose}: {firstLine}", fix)
+                : new Check(name, false, false, $"{purpose}: {firstLine}", fix);
         }
         catch (Win32Exception)
         {
-            return new Check(program, false, false, $"{purpose}: not found", fix);
+            return new Check(name, false, false, $"{purpose}: not found", fix);
         }
     }
 }

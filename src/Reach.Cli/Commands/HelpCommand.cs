@@ -10,12 +10,12 @@ internal static class HelpCommand
         {
             names,
         };
-        command.SetAction(parse => Show(root, parse.GetValue(names) ?? [], environment));
+        command.SetAction(parse => Show(root, parse.GetValue(names) ?? [], environment, parse.GetValue(GlobalOptions.Json)));
         return command;
     }
 
     /// <summary>Prints the help of the command at <paramref name="path"/> (the root when empty); an unknown name is REACH-9003 with a suggestion.</summary>
-    public static int Show(RootCommand root, string[] path, CliEnvironment environment)
+    public static int Show(RootCommand root, string[] path, CliEnvironment environment, bool json = false)
     {
         // Walked by hand: with --help present the parser shows the nearest known command's help instead of failing.
         Command current = root;
@@ -29,6 +29,27 @@ internal static class HelpCommand
             walked += " " + name;
         }
 
-        return root.Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = environment.Output, Error = environment.Error, EnableDefaultExceptionHandler = false });
+        if (!json)
+        {
+            return root.Parse([.. path, "--help"]).Invoke(ReachApp.Invocation(environment));
+        }
+
+        // --json asks for one JSON document: the help text inside it.
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        var captured = new CliEnvironment(text, environment.Error, environment.Input, environment.Variables, environment.Interactive);
+        var exit = root.Parse([.. path, "--help"]).Invoke(ReachApp.Invocation(captured));
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("ok", true);
+            w.WriteString("command", walked);
+            w.WriteString("help", text.ToString());
+            w.WriteEndObject();
+        }
+
+        environment.Output.Write(Encoding.UTF8.GetString(stream.ToArray()));
+        environment.Output.Write('\n');
+        return exit;
     }
 }

@@ -5,6 +5,8 @@ namespace Reach.Cli.Commands;
 /// <summary><c>reach key generate|list|import|export|trust|untrust</c>: signing keys and the trust store under REACH_HOME/keys.</summary>
 internal static class KeyCommand
 {
+    private const string UnencryptedWarning = "the secret key is stored unencrypted; anyone who can read it can sign as you. Use this for CI keys only.";
+
     public static Command Create(CliEnvironment environment)
     {
         var key = new Command("key", "Manage signing keys and the keys you trust (REACH_HOME/keys).\n\nExample:\n  reach key generate --name alice\n  reach key export alice --public --out alice.pub");
@@ -43,9 +45,9 @@ internal static class KeyCommand
             string? passphrase = null;
             if (parse.GetValue(unencrypted))
             {
-                if (!context.Json)
+                if (context.Human)
                 {
-                    environment.Error.WriteLine("warning: the secret key is stored unencrypted; anyone who can read it can sign as you. Use this for CI keys only.");
+                    environment.Error.WriteLine("warning: " + UnencryptedWarning);
                 }
             }
             else
@@ -70,13 +72,19 @@ internal static class KeyCommand
                     WriteKey(w, entry);
                     w.WriteEndObject();
                     w.WriteString("public_key", MinisignPublicKey.Parse(publicKey, out _).ToBase64());
+                    if (!entry.Encrypted)
+                    {
+                        w.WriteStartArray("warnings");
+                        w.WriteStringValue(UnencryptedWarning);
+                        w.WriteEndArray();
+                    }
                 });
             }
             else
             {
                 context.Line($"[green]generated[/] key [bold]{CommandContext.Escape(entry.Name)}[/] ({entry.Id}){(entry.IsDefault ? ", the default signing key" : "")}{(entry.Encrypted ? "" : ", [yellow]unencrypted[/]")}");
                 context.Plain($"public key   {MinisignPublicKey.Parse(publicKey, out _).ToBase64()}");
-                context.Plain($"next: reach key export {entry.Name} --public --out {entry.Name}.pub   (give this file to those who verify your packs)");
+                context.Plain($"next: {context.Invoked} key export {entry.Name} --public --out {entry.Name}.pub   (give this file to those who verify your packs)");
             }
 
             return 0;
@@ -112,7 +120,7 @@ internal static class KeyCommand
             if (keys.Count == 0)
             {
                 context.Plain("no keys yet");
-                context.Plain("next: reach key generate   or   reach key trust AUTHOR.pub");
+                context.Plain($"next: {context.Invoked} key generate   or   {context.Invoked} key trust AUTHOR.pub");
                 return 0;
             }
 

@@ -42,7 +42,7 @@ internal static class McpReplayCommand
         }
         else if (divergence is null)
         {
-            context.Line($"[green]replayed[/]     {report.Decisions} gate decisions of {report.Calls} MCP calls: identical (no server was called; {report.PinRefusals} pin refusals kept as recorded)");
+            context.Line($"[green]replayed[/]     {Plural.Of(report.Decisions, "gate decision")} of {Plural.Of(report.Calls, "MCP call")}: identical (no server was called; {Plural.Of(report.PinRefusals, "pin refusal")} kept as recorded)");
             ReplayCommand.WriteBinding(context, binding, header.RunId);
         }
         else

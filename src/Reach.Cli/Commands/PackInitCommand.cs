@@ -50,7 +50,7 @@ internal static class PackInitCommand
             return 0;
         }
 
-        context.Line($"[green]✓ created[/] [bold]{CommandContext.Escape(name)}[/] from the {CommandContext.Escape(created.Template.Name)} template  [grey]{created.Files.Count} files[/]");
+        context.Line($"[green]✓ created[/] [bold]{CommandContext.Escape(name)}[/] from the {CommandContext.Escape(created.Template.Name)} template  [grey]{Plural.Of(created.Files.Count, "file")}[/]");
         foreach (var file in created.Files)
         {
             context.Plain($"  {Path.Combine(target, file)}");
@@ -58,10 +58,10 @@ internal static class PackInitCommand
 
         if (created.Template.RecordsTranscript)
         {
-            context.Plain($"test: sh {Path.Combine(target, "tests", "replay.sh")}   (reach verify + reach replay of the recorded transcript)");
+            context.Plain($"test: sh {Path.Combine(target, "tests", "replay.sh")}   ({context.Invoked} verify + {context.Invoked} replay of the recorded transcript)");
         }
 
-        context.Plain($"next: reach pack validate {packPath} && reach run {packPath}");
+        context.Plain($"next: {context.Invoked} pack validate {packPath} && {context.Invoked} run {packPath}");
         return 0;
     }
 }

@@ -58,7 +58,7 @@ internal static class PackInstallCommand
 
                 context.Plain($"digest       {result.Digest}");
                 context.Plain($"path         {result.Directory}");
-                context.Plain($"next: reach run {result.Name}");
+                context.Plain($"next: {context.Invoked} run {result.Name}");
             }
 
             return 0;

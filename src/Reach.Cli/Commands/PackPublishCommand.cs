@@ -38,7 +38,7 @@ internal static class PackPublishCommand
             {
                 context.Line($"[green]published[/] {CommandContext.Escape(entry.Name)}@{CommandContext.Escape(entry.Version)} to {CommandContext.Escape(target.Name)} ({target.Type})");
                 context.Plain($"digest       {entry.Digest}");
-                context.Plain($"next: reach pack install {entry.Name}@{entry.Version}");
+                context.Plain($"next: {context.Invoked} pack install {entry.Name}@{entry.Version}");
             }
 
             return 0;

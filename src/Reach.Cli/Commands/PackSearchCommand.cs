@@ -56,7 +56,7 @@ internal static class PackSearchCommand
                 context.Plain($"{hit.Entry.Name}@{hit.Entry.Version,-12} {hit.Registry,-12} {hit.Entry.Description}{tags}");
             }
 
-            context.Plain($"next: reach pack install {hits[0].Entry.Name}@{hits[0].Entry.Version}");
+            context.Plain($"next: {context.Invoked} pack install {hits[0].Entry.Name}@{hits[0].Entry.Version}");
             return 0;
         });
         return command;

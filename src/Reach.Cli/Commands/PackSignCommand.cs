@@ -40,7 +40,7 @@ internal static class PackSignCommand
                 context.Line($"[green]signed[/] {CommandContext.Escape(statement.Name)}@{CommandContext.Escape(statement.Version)} with {CommandContext.Escape(signingKey.Name)} ({signingKey.Id})");
                 context.Plain($"digest       {statement.Digest}");
                 context.Plain($"signature    {PackSignatureFiles.SignaturePath(directory)}");
-                context.Plain($"next: reach pack verify {parse.GetValue(dir)}   or   minisign -Vm {PackSignatureFiles.ListingPath(directory)} -p {signingKey.Name}.pub");
+                context.Plain($"next: {context.Invoked} pack verify {parse.GetValue(dir)}   or   minisign -Vm {PackSignatureFiles.ListingPath(directory)} -p {signingKey.Name}.pub");
             }
 
             return 0;

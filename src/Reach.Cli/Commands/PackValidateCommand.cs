@@ -172,8 +172,8 @@ internal static class PackValidateCommand
         }
 
         context.Plain(report.Ok
-            ? $"next: reach run {directory}"
-            : $"next: fix the errors above, then reach pack validate {directory}");
+            ? $"next: {context.Invoked} run {directory}"
+            : $"next: fix the errors above, then {context.Invoked} pack validate {directory}");
     }
 
     private static void Section(CommandContext context, string title, string color, IReadOnlyList<PackFinding> findings)
@@ -215,12 +215,12 @@ internal static class PackValidateCommand
         var parts = new List<string>();
         if (budgets.MaxSteps is { } steps)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{steps} steps"));
+            parts.Add(Plural.Of(steps, "step"));
         }
 
         if (budgets.MaxToolCalls is { } calls)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{calls} tool calls"));
+            parts.Add(Plural.Of(calls, "tool call"));
         }
 
         if (budgets.MaxCost is { } cost)

@@ -116,7 +116,7 @@ internal static class PolicyCommand
                 HumanDecision(context, decision);
                 if (decision.Effect == GateEffect.Deny)
                 {
-                    context.Plain($"next: reach policy explain {parse.GetValue(bundle)} --call {parse.GetValue(call)}");
+                    context.Plain($"next: {context.Invoked} policy explain {parse.GetValue(bundle)} --call {parse.GetValue(call)}");
                 }
             }
 

@@ -56,20 +56,36 @@ internal static class PolicyDecisionsCommand
             }
 
             context.Plain($"run {run.Header.RunId}  {run.Header.PackName}@{run.Header.PackVersion}  policy {digest}");
-            foreach (var d in decisions)
+            foreach (var line in Lines(decisions))
             {
-                var effect = d.WouldDeny ? "permit (would deny)" : d.Effect;
-                context.Plain(string.Create(CultureInfo.InvariantCulture, $"[{d.Seq,3}] {d.Step ?? "-",-14} {d.Tool,-14} {effect,-8} {d.Code ?? string.Empty,-10} [{string.Join(", ", d.Rules)}]  {d.Reason}"));
+                context.Plain(line);
             }
 
             var denied = decisions.FirstOrDefault(d => d.Effect == "deny");
             if (denied is not null)
             {
-                context.Plain($"next: reach policy explain <bundle> --transcript {path} --event {denied.Seq}");
+                context.Plain($"next: {context.Invoked} policy explain <bundle> --transcript {path} --event {denied.Seq}");
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>One line per decision, each column as wide as its widest cell and two spaces apart (MCP tool names are long).</summary>
+    internal static IEnumerable<string> Lines(IReadOnlyList<RecordedDecision> decisions)
+    {
+        var rows = decisions.Select(d => new[]
+        {
+            string.Create(CultureInfo.InvariantCulture, $"[{d.Seq,3}]"),
+            d.Step ?? "-",
+            d.Tool,
+            d.WouldDeny ? "permit (would deny)" : d.Effect,
+            d.Code ?? "-",
+            $"[{string.Join(", ", d.Rules)}]",
+            d.Reason,
+        }).ToList();
+        var widths = Enumerable.Range(0, 6).Select(i => rows.Count == 0 ? 0 : rows.Max(r => r[i].Length)).ToArray();
+        return rows.Select(r => string.Join("  ", r.Select((cell, i) => i < widths.Length ? cell.PadRight(widths[i]) : cell)).TrimEnd());
     }
 }

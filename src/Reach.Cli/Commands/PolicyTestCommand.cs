@@ -64,11 +64,14 @@ internal static class PolicyTestCommand
                 output.WriteLine($"{report.BundleId} ({report.Directory}): {report.Passed} passed, {report.Failed} failed");
             }
 
-            foreach (var result in report.Results)
+            if (!context.Quiet)
             {
-                if (!result.Passed)
+                foreach (var result in report.Results)
                 {
-                    output.WriteLine($"  FAIL {result.Case.Name} ({result.Case.Source}): {result.Failure}");
+                    if (!result.Passed)
+                    {
+                        output.WriteLine($"  FAIL {result.Case.Name} ({result.Case.Source}): {result.Failure}");
+                    }
                 }
             }
 
@@ -88,7 +91,27 @@ internal static class PolicyTestCommand
             }
         }
 
-        output.WriteLine($"{passed} passed, {failed} failed");
+        if (!context.Quiet)
+        {
+            output.WriteLine($"{passed} passed, {failed} failed");
+        }
+
+        // A failure is an error: on stderr with its code and fix, under --quiet too (then with the failed cases).
+        if (failed > 0)
+        {
+            var error = context.Environment.Error;
+            error.WriteLine($"error[{ErrorCatalog.PolicyTestFailed.Code}]: {failed} of {passed + failed} case{(passed + failed == 1 ? string.Empty : "s")} failed.");
+            if (context.Quiet)
+            {
+                foreach (var result in reports.SelectMany(r => r.Results).Where(r => !r.Passed))
+                {
+                    error.WriteLine($"  FAIL {result.Case.Name} ({result.Case.Source}): {result.Failure}");
+                }
+            }
+
+            error.WriteLine($"  fix: {ErrorCatalog.PolicyTestFailed.Fix}");
+        }
+
         return failed == 0 ? 0 : 1;
     }
 

@@ -59,7 +59,7 @@ internal static class RegistryCommand
             if (registries.Count == 0)
             {
                 context.Plain("no registries yet");
-                context.Plain("next: reach registry add NAME PATH");
+                context.Plain($"next: {context.Invoked} registry add NAME PATH");
             }
 
             foreach (var entry in registries)

@@ -55,7 +55,8 @@ internal static class ReplayCommand
 
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
         var policy = PolicyRunOptions.Resolve(parse, context, entry?.Policy, entry?.PolicyMode);
-        var report = await Replayer.ReplayAsync(bytes, pack, policy.Gate, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var interruption = new Interruption(cancellationToken);
+        var report = await Replayer.ReplayAsync(bytes, pack, policy.Gate, cancellationToken: interruption.Token).ConfigureAwait(false);
         context.Timing($"replayed {report.Events} events");
         var divergence = report.Divergence;
         if (context.Json)
@@ -91,7 +92,7 @@ internal static class ReplayCommand
         }
         else if (divergence is null)
         {
-            context.Line($"[green]replayed[/]     {report.Events} events: identical ({report.ReExecuted} deterministic results re-executed, {report.Fed} recorded results fed)");
+            context.Line($"[green]replayed[/]     {Plural.Of(report.Events, "event")}: identical ({Plural.Of(report.ReExecuted, "deterministic result")} re-executed, {Plural.Of(report.Fed, "recorded result")} fed)");
             context.Plain($"fingerprint  {report.Fingerprint}");
             WriteBinding(context, binding, report.RunId);
         }

@@ -91,11 +91,12 @@ internal static class RunCommand
 
         if (context.Human)
         {
-            context.Line($"[bold]reach run[/] {CommandContext.Escape(pack.Manifest.Name)}@{CommandContext.Escape(pack.Manifest.Version)}  [grey]{pack.Manifest.Steps.Count} steps, pack {pack.Digest.ToString()[..19]}…[/]");
+            context.Line($"[bold]reach run[/] {CommandContext.Escape(pack.Manifest.Name)}@{CommandContext.Escape(pack.Manifest.Version)}  [grey]{Plural.Of(pack.Manifest.Steps.Count, "step")}, pack {pack.Digest.ToString()[..19]}…[/]");
         }
 
-        var result = await PackRun.ExecuteAsync(pack, inputs, template, cancellationToken).ConfigureAwait(false);
-        context.Timing($"run finished ({result.Events} events)");
+        using var interruption = new Interruption(cancellationToken);
+        var result = await PackRun.ExecuteAsync(pack, inputs, template, interruption.Token).ConfigureAwait(false);
+        context.Timing($"run finished ({Plural.Of(result.Events, "event")})");
         home.Save(new RunIndexEntry
         {
             RunId = result.RunId,
@@ -152,9 +153,19 @@ internal static class RunCommand
                 }
             });
         }
-        else if (context.Human)
+        else
         {
-            Summarize(context, result, transcriptPath!);
+            if (context.Human)
+            {
+                Summarize(context, result, transcriptPath!);
+            }
+
+            // A denied or failed run is an error like a failed verification: on stderr with its code and fix, --quiet or not.
+            if (result.Code is { } code && result.Status != RunStatus.Succeeded)
+            {
+                context.Environment.Error.WriteLine($"error[{code.Code}]: the run {RunSession.StatusText(result.Status)} at step {result.StepId}: {result.Reason}");
+                context.Environment.Error.WriteLine($"  fix: {code.Fix}");
+            }
         }
 
         return result.Status == RunStatus.Succeeded ? 0 : 1;
@@ -254,6 +265,6 @@ internal static class RunCommand
         context.Plain($"run id       {result.RunId}");
         context.Plain($"fingerprint  {result.Fingerprint}");
         context.Plain($"transcript   {transcriptPath}  ({result.Events} events)");
-        context.Plain($"next: reach verify {transcriptPath}");
+        context.Plain($"next: {context.Invoked} verify {transcriptPath}");
     }
 }

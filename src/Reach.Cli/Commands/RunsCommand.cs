@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace Reach.Cli.Commands;
 
 /// <summary><c>reach runs</c>: the runs recorded under REACH_HOME, newest first.</summary>
@@ -65,24 +63,35 @@ internal static class RunsCommand
 
         if (entries.Count == 0)
         {
-            context.Line($"No runs in {CommandContext.Escape(context.Environment.Home)} yet. Try: reach run examples/packs/hello");
+            context.Line($"No runs in {CommandContext.Escape(context.Environment.Home)} yet. Try: {context.Invoked} run examples/packs/hello");
             return 0;
         }
 
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("run id", "pack", "status", "events", "fingerprint", "started");
-        foreach (var e in entries)
+        // Plain lines, never wrapped: a run id is copied whole into `reach verify`. Off a terminal, one line per run.
+        var rows = entries.Select(e => new[]
         {
-            var status = e.Status switch
-            {
-                "succeeded" => "[green]succeeded[/]",
-                "denied" => $"[yellow]denied[/] {CommandContext.Escape(e.Code)}",
-                _ => $"[red]{CommandContext.Escape(e.Status)}[/] {CommandContext.Escape(e.Code)}",
-            };
-            table.AddRow(e.RunId, CommandContext.Escape($"{e.Pack}@{e.Version}"), status, e.Events.ToString(CultureInfo.InvariantCulture), CommandContext.Escape(e.Fingerprint?[..Math.Min(23, e.Fingerprint.Length)] + "…"), CommandContext.Escape(e.StartedAt[..Math.Min(19, e.StartedAt.Length)]));
+            e.RunId,
+            $"{e.Pack}@{e.Version}",
+            e.Code is null ? e.Status : $"{e.Status} {e.Code}",
+            e.Events.ToString(CultureInfo.InvariantCulture),
+            e.Fingerprint is null ? "-" : e.Fingerprint[..Math.Min(23, e.Fingerprint.Length)] + "…",
+            e.StartedAt[..Math.Min(19, e.StartedAt.Length)],
+        }).ToList();
+        string[] header = ["run id", "pack", "status", "events", "fingerprint", "started"];
+        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Append(header).Max(r => r[i].Length)).ToArray();
+        if (context.Environment.Interactive)
+        {
+            context.Plain(Row(header, widths));
         }
 
-        context.Console.Write(table);
+        foreach (var row in rows)
+        {
+            context.Plain(Row(row, widths));
+        }
+
         return 0;
     }
+
+    private static string Row(string[] cells, int[] widths) =>
+        string.Join("  ", cells.Select((cell, i) => i == cells.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd();
 }

@@ -13,8 +13,8 @@ internal static class ServeCommand
 {
     public static Command Create(CliEnvironment environment)
     {
-        var urls = new Option<string>("--urls") { Description = "The address to bind; a non-loopback address needs --require-token", DefaultValueFactory = _ => RunnerOptions.DefaultUrls };
-        var requireToken = new Option<bool>("--require-token") { Description = "Refuse every request but /healthz, /readyz and the API description without a valid token (reach token create); required to bind a non-loopback address" };
+        var urls = new Option<string?>("--urls") { Description = $"The address to bind; a non-loopback address needs --require-token (default: listen in config.json, else {RunnerOptions.DefaultUrls})" };
+        var requireToken = new Option<bool>("--require-token") { Description = "Refuse every request but /healthz, /readyz and the API description without a valid token (reach token create); required to bind a non-loopback address (default: require_token in config.json, else off)" };
         var database = new Option<string?>("--database") { Description = "A PostgreSQL database to keep sessions in: a postgres://user:password@host:port/db URL or an Npgsql connection string (default: REACH_DATABASE_URL, else SQLite in REACH_HOME/reach.db)" };
         var packDirs = new Option<string[]>("--pack-dir") { Description = "A directory of packs (or one pack) that clients may open by the NAME in their pack.json (repeatable; added to pack_directories in config.json)", AllowMultipleArgumentsPerToken = false };
         var policyDirs = new Option<string[]>("--policy-dir") { Description = "A directory whose NAME/policy.json or NAME.json are policy bundles clients may name (repeatable; added to policy_directories)", AllowMultipleArgumentsPerToken = false };
@@ -32,7 +32,7 @@ internal static class ServeCommand
 
             // Checked before the database is touched, so a refused address leaves REACH_HOME as it was.
             var config = ConfigLoader.Load(context.Environment.Home, context.Environment.Variables);
-            var url = parse.GetResult(urls) is { Implicit: false } ? parse.GetValue(urls)! : config.Listen.Value;
+            var url = parse.GetValue(urls) ?? config.Listen.Value;
             var tokens = parse.GetValue(requireToken) || config.RequireToken.Value;
             RunnerHost.CheckBind(url, tokens);
             var store = OpenStore(context, parse.GetValue(database));

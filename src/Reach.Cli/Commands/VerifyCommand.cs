@@ -93,7 +93,8 @@ internal static class VerifyCommand
         else
         {
             var error = context.Environment.Error;
-            error.WriteLine($"{(ok ? "partial" : "FAILED")}[{failure.Error.Code}]: {failure.Message}");
+            // The same shape as every error line (`error[CODE]: …`), so that scripts and eyes find the code in one place.
+            error.WriteLine(ok ? $"warning[{failure.Error.Code}]: partial: {failure.Message}" : $"error[{failure.Error.Code}]: verification failed: {failure.Message}");
             error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  line {failure.Line}{(failure.Seq is { } s ? $", event {s}" : "")}"));
             if (failure.Expected is not null)
             {

@@ -70,7 +70,22 @@ public sealed class HttpGetTool : ITool
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
-            throw new ToolException(ErrorCatalog.HttpFailed, $"http.get: {url} failed: {ex.Message}", ex);
+            throw new ToolException(ErrorCatalog.HttpFailed, FailureMessage(url, ex), ex);
         }
+    }
+
+    /// <summary>The failure's text; a name that does not resolve or a network that is unreachable says the machine looks offline.</summary>
+    internal static string FailureMessage(string url, Exception ex)
+    {
+        var offline = ex is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
+            || (ex.InnerException ?? ex) is System.Net.Sockets.SocketException
+            {
+                SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.TryAgain
+                    or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.NetworkDown
+                    or System.Net.Sockets.SocketError.HostUnreachable,
+            };
+        return offline
+            ? $"http.get: {url} failed: {ex.Message}. This machine looks offline (the host name does not resolve or the network is unreachable): http.get needs a network, nothing else in Reach does. Connect, or replay a recorded run (`reach replay` feeds back recorded http.get results)."
+            : $"http.get: {url} failed: {ex.Message}";
     }
 }

@@ -123,7 +123,7 @@ public sealed class PackInstaller
                 KeyId = verified.KeyId.ToString(),
                 Registry = registry.Name,
                 Path = relative.Replace('\\', '/'),
-                InstalledAt = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                InstalledAt = _time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             };
             lockFile.Write(_packsDirectory);
             return new InstallResult(entry.Name, entry.Version, entry.Digest, verified.KeyId.ToString(), verified.Signer, registry.Name, destination, installed?.Version, false);

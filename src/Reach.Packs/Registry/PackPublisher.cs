@@ -46,7 +46,7 @@ public static class PackPublisher
             Archive = $"{folder}/{verified.Name}-{verified.Version}.tar.gz",
             Signature = $"{folder}/{PackSignatureFiles.Signature}",
             Size = archive.Length,
-            PublishedAt = (time ?? TimeProvider.System).GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+            PublishedAt = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
         };
         registry.Publish(entry, new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
