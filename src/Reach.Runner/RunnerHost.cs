@@ -55,7 +55,7 @@ internal static class RunnerHost
         });
         RunnerOpenApi.Register(builder.Services);
         sso?.Register(builder.Services);
-        var store = options.Store ?? new Storage.InMemoryRunnerStore();
+        var store = options.Store ?? new InMemoryRunnerStore();
         var sources = new PackSources(options.Home, [.. config.PackDirectories.Value, .. options.PackDirectories], [.. config.PolicyDirectories.Value, .. options.PolicyDirectories]);
         var sessions = new SessionRegistry(options.Home, store, config, options.Clock, sources);
         var signal = new CommitSignal();

@@ -16,7 +16,7 @@ internal sealed record RunnerOptions
     /// Where sessions and transcript lines are persisted; owned (opened and disposed) by whoever starts the runner.
     /// Null: an in-memory store, for the runner started on its own (<c>reach serve</c> passes the SQLite store).
     /// </summary>
-    public Storage.IRunnerStore? Store { get; init; }
+    public IRunnerStore? Store { get; init; }
 
     /// <summary>The configuration; null: read from <see cref="Home"/> and the environment when the host is built.</summary>
     public Config.ReachConfig? Config { get; init; }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Reach.Core.Transcripts;
-using Reach.Runner.Storage;
+using Reach.Storage;
 
 namespace Reach.Runner.Tests;
 

@@ -1,5 +1,5 @@
 using Reach.Runner.Config;
-using Reach.Runner.Storage;
+using Reach.Storage;
 
 namespace Reach.Runner.Tests.Config;
 

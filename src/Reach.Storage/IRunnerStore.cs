@@ -1,4 +1,4 @@
-namespace Reach.Runner.Storage;
+namespace Reach.Storage;
 
 /// <summary>
 /// Where the runner keeps its sessions and their transcript lines, one implementation per database (SQLite in

@@ -1,4 +1,4 @@
-namespace Reach.Runner.Storage;
+namespace Reach.Storage;
 
 /// <summary>
 /// A store held in memory, for the runner started on its own (<c>Reach.Runner</c>) and for tests: nothing survives a
