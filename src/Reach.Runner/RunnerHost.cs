@@ -9,7 +9,7 @@ using Reach.Runner.Config;
 
 namespace Reach.Runner;
 
-/// <summary>Builds the runner's web application: the same host for <c>reach serve</c>, the runner on its own, and the tests.</summary>
+/// <summary>Builds the runner's web application: the same host for <c>reach serve</c>, the tests and the benchmarks.</summary>
 internal static class RunnerHost
 {
     /// <summary>The JSON the API writes: snake_case members, nulls left out.</summary>
@@ -55,7 +55,7 @@ internal static class RunnerHost
         });
         RunnerOpenApi.Register(builder.Services);
         sso?.Register(builder.Services);
-        var store = options.Store ?? new InMemoryRunnerStore();
+        var store = options.Store;
         var sources = new PackSources(options.Home, [.. config.PackDirectories.Value, .. options.PackDirectories], [.. config.PolicyDirectories.Value, .. options.PolicyDirectories]);
         var sessions = new SessionRegistry(options.Home, store, config, options.Clock, sources);
         var signal = new CommitSignal();

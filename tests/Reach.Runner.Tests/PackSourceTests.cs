@@ -107,7 +107,7 @@ public class PackSourceTests
         try
         {
             var workspaces = new PackSources(home, [], []).Workspace("default", "x");
-            var refused = Assert.Throws<ReachException>(() => RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", PackDirectories = [Path.GetDirectoryName(workspaces)!] }));
+            var refused = Assert.Throws<ReachException>(() => RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = new InMemoryRunnerStore(), PackDirectories = [Path.GetDirectoryName(workspaces)!] }));
             Assert.Equal("REACH-4031", refused.Code);
         }
         finally

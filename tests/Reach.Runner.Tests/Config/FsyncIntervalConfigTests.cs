@@ -1,5 +1,4 @@
 using Reach.Runner.Config;
-using Reach.Storage;
 
 namespace Reach.Runner.Tests.Config;
 
