@@ -156,9 +156,6 @@ internal static class RunnerHost
         return list;
     }
 
-    /// <summary>Checks that every address is loopback (the bind of a runner without required tokens).</summary>
-    public static string[] CheckLoopback(string urls) => CheckBind(urls, requireToken: false);
-
     // A token bucket per token (or per client address without one): `rate` requests a second, bursts up to one second's worth.
     private static void ConfigureRateLimit(RateLimiterOptions options, int rate)
     {

@@ -198,7 +198,7 @@ public class SessionApiTests
     [InlineData("not a url", "REACH-4007")]
     public void A_non_loopback_address_is_refused(string urls, string code)
     {
-        var error = Assert.Throws<Reach.Core.Errors.ReachException>(() => RunnerHost.CheckLoopback(urls));
+        var error = Assert.Throws<Reach.Core.Errors.ReachException>(() => RunnerHost.CheckBind(urls, requireToken: false));
         Assert.Equal(code, error.Code);
     }
 
@@ -206,7 +206,7 @@ public class SessionApiTests
     [InlineData("http://127.0.0.1:8787")]
     [InlineData("http://localhost:0")]
     [InlineData("http://[::1]:8787")]
-    public void Loopback_addresses_are_accepted(string urls) => Assert.Single(RunnerHost.CheckLoopback(urls));
+    public void Loopback_addresses_are_accepted(string urls) => Assert.Single(RunnerHost.CheckBind(urls, requireToken: false));
 
     private static (int ExitCode, string Output) RunPython(string transcript)
     {
