@@ -12,21 +12,7 @@ internal sealed class ReachProcess : IDisposable
 
     public string Home { get; }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "Reach.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
-            }
-
-            return dir;
-        }
-    }
-
-    public static string Example(string name) => Path.Combine(RepoRoot, "examples", "packs", name);
+    public static string Example(string name) => Repository.Example(name);
 
     public ProcessStartInfo StartInfo(params string[] args)
     {
@@ -36,7 +22,7 @@ internal sealed class ReachProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = Repository.Root,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reach.dll"));
         foreach (var arg in args)

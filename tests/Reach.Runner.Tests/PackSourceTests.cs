@@ -67,7 +67,7 @@ public class PackSourceTests
         foreach (var answer in new[] { opened, wrote, packs, transcript, byName, bySession })
         {
             Assert.DoesNotContain(runner.Home, answer.Text, StringComparison.Ordinal);
-            Assert.DoesNotContain(RunnerFixture.RepoRoot, answer.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Repository.Root, answer.Text, StringComparison.Ordinal);
         }
     }
 
@@ -174,7 +174,7 @@ public class PackSourceTests
 
         byPath.ExpectProblem(HttpStatusCode.BadRequest, "REACH-4030");
         oldField.ExpectProblem(HttpStatusCode.BadRequest, "REACH-4001");
-        Assert.DoesNotContain(RunnerFixture.RepoRoot, byPath.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Repository.Root, byPath.Text, StringComparison.Ordinal);
     }
 
     [Fact]

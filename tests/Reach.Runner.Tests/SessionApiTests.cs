@@ -211,7 +211,7 @@ public class SessionApiTests
     private static (int ExitCode, string Output) RunPython(string transcript)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RunnerFixture.RepoRoot, "tools", "verify_transcript.py"));
+        start.ArgumentList.Add(Path.Combine(Repository.Root, "tools", "verify_transcript.py"));
         start.ArgumentList.Add(transcript);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
