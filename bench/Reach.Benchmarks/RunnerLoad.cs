@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Reach.Runner;
 using Reach.Configuration;
-using Reach.Runner.Storage;
+using Reach.Storage;
 using Reach.Storage.Postgres;
 using Reach.Storage.Sqlite;
 

@@ -40,22 +40,19 @@ internal static class ReachApp
             return Fail(context, new ReachException(ErrorCatalog.Usage, message));
         }
 
-        CommandContext? current = null;
         try
         {
             return parse.Invoke(ReachApp.Invocation(environment));
         }
         catch (ReachException ex)
         {
-            current ??= new CommandContext(parse, environment);
-            return Fail(current, ex);
+            return Fail(new CommandContext(parse, environment), ex);
         }
 #pragma warning disable CA1031 // The last line of defence: an internal error becomes exit 70, never an unhandled crash.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            current ??= new CommandContext(parse, environment);
-            return Internal(current, ex);
+            return Internal(new CommandContext(parse, environment), ex);
         }
     }
 

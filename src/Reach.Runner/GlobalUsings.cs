@@ -1,2 +1,3 @@
 global using System.Text.Json;
 global using Reach.Configuration;
+global using Reach.Storage;

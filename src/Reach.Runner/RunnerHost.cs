@@ -9,7 +9,7 @@ using Reach.Configuration;
 
 namespace Reach.Runner;
 
-/// <summary>Builds the runner's web application: the same host for <c>reach serve</c>, the runner on its own, and the tests.</summary>
+/// <summary>Builds the runner's web application: the same host for <c>reach serve</c>, the tests and the benchmarks.</summary>
 internal static class RunnerHost
 {
     /// <summary>The JSON the API writes: snake_case members, nulls left out.</summary>
@@ -58,7 +58,7 @@ internal static class RunnerHost
         });
         RunnerOpenApi.Register(builder.Services);
         sso?.Register(builder.Services);
-        var store = options.Store ?? new Storage.InMemoryRunnerStore();
+        var store = options.Store;
         var sources = new PackSources(options.Home, [.. config.PackDirectories.Value, .. options.PackDirectories], [.. config.PolicyDirectories.Value, .. options.PolicyDirectories]);
         var sessions = new SessionRegistry(options.Home, store, config, options.Clock, sources);
         var signal = new CommitSignal();
@@ -158,9 +158,6 @@ internal static class RunnerHost
 
         return list;
     }
-
-    /// <summary>Checks that every address is loopback (the bind of a runner without required tokens).</summary>
-    public static string[] CheckLoopback(string urls) => CheckBind(urls, requireToken: false);
 
     // A token bucket per token (or per client address without one): `rate` requests a second, bursts up to one second's worth.
     private static void ConfigureRateLimit(RateLimiterOptions options, int rate)

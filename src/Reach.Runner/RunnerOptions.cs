@@ -13,10 +13,11 @@ internal sealed record RunnerOptions
     public string Urls { get; init; } = DefaultUrls;
 
     /// <summary>
-    /// Where sessions and transcript lines are persisted; owned (opened and disposed) by whoever starts the runner.
-    /// Null: an in-memory store, for the runner started on its own (<c>reach serve</c> passes the SQLite store).
+    /// Where sessions and transcript lines are persisted; owned (opened and disposed) by whoever starts the runner
+    /// (<c>reach serve</c> passes SQLite or PostgreSQL; tests and benchmarks pass theirs). There is no default: a runner
+    /// that silently kept its sessions in memory would lose them at its restart.
     /// </summary>
-    public Storage.IRunnerStore? Store { get; init; }
+    public required IRunnerStore Store { get; init; }
 
     /// <summary>The configuration; null: read from <see cref="Home"/> and the environment when the host is built.</summary>
     public ReachConfig? Config { get; init; }

@@ -1,2 +1,2 @@
 global using Npgsql;
-global using Reach.Runner.Storage;
+global using Reach.Storage;

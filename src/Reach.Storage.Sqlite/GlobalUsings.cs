@@ -1,2 +1,2 @@
 global using Microsoft.Data.Sqlite;
-global using Reach.Runner.Storage;
+global using Reach.Storage;

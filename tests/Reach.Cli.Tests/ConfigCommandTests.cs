@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Reach.Cli.Tests;
 
 public class ConfigCommandTests
@@ -98,27 +96,17 @@ public class ConfigCommandTests
 
     private static ReachProcess.Result Run(ReachProcess reach, (string Name, string Value)[] variables, params string[] args)
     {
-        var start = reach.StartInfo(args);
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var name in Variables)
         {
-            start.Environment.Remove(name);
+            environment[name] = null;
         }
 
         foreach (var (name, value) in variables)
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        process.StandardInput.Close();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"reach {string.Join(' ', args)} did not finish in 60 s.");
-        }
-
-        return new ReachProcess.Result(process.ExitCode, stdout.Result, stderr.Result);
+        return reach.RunIn(null, environment, args);
     }
 }

@@ -9,7 +9,7 @@ public class ErrorCodesDocumentTests
     [Fact]
     public void The_error_codes_document_lists_exactly_the_catalogue()
     {
-        var path = Path.Combine(ReachProcess.RepoRoot, "docs", "ERROR_CODES.md");
+        var path = Path.Combine(Repository.Root, "docs", "ERROR_CODES.md");
         if (Environment.GetEnvironmentVariable("REACH_UPDATE_DOCS") == "1")
         {
             // Regenerates the table from the catalogue; the prose above the table is kept.

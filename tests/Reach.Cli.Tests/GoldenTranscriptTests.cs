@@ -7,7 +7,7 @@ public class GoldenTranscriptTests
     public static TheoryData<string> Goldens()
     {
         var data = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(Path.Combine(ReachProcess.RepoRoot, "tests", "golden"), "*.v1.jsonl").Order(StringComparer.Ordinal))
+        foreach (var path in Directory.GetFiles(Path.Combine(Repository.Root, "tests", "golden"), "*.v1.jsonl").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(path));
         }
@@ -27,7 +27,7 @@ public class GoldenTranscriptTests
     [MemberData(nameof(Goldens))]
     public void Golden_transcript_verifies(string name)
     {
-        var path = Path.Combine(ReachProcess.RepoRoot, "tests", "golden", name);
+        var path = Path.Combine(Repository.Root, "tests", "golden", name);
         var report = TranscriptVerifier.VerifyFile(path);
         Assert.True(report.Ok, report.Failure?.Message);
         Assert.True(report.Sealed);
@@ -43,8 +43,8 @@ public class GoldenTranscriptTests
     [MemberData(nameof(Goldens))]
     public void Golden_transcript_replays_or_is_refused_when_redacted(string name)
     {
-        var path = Path.Combine(ReachProcess.RepoRoot, "tests", "golden", name);
-        var pack = Path.Combine(ReachProcess.RepoRoot, "tests", "golden", "packs", name.Split('.')[0]);
+        var path = Path.Combine(Repository.Root, "tests", "golden", name);
+        var pack = Path.Combine(Repository.Root, "tests", "golden", "packs", name.Split('.')[0]);
         using var reach = new ReachProcess();
         var result = reach.Run("replay", path, "--pack", pack, "--json");
         using var json = JsonDocument.Parse(result.Stdout);
@@ -63,7 +63,7 @@ public class GoldenTranscriptTests
     [Fact]
     public void Redacted_golden_keeps_the_fingerprint_of_its_original()
     {
-        var golden = Path.Combine(ReachProcess.RepoRoot, "tests", "golden");
+        var golden = Path.Combine(Repository.Root, "tests", "golden");
         var original = TranscriptVerifier.VerifyFile(Path.Combine(golden, "files-and-processes.v1.jsonl"));
         var redacted = TranscriptVerifier.VerifyFile(Path.Combine(golden, "files-and-processes.redacted.v1.jsonl"));
         Assert.Equal(original.Fingerprint, redacted.Fingerprint);

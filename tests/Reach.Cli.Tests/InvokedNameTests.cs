@@ -93,7 +93,7 @@ public sealed class InvokedNameTests
     [Fact]
     public void The_checkout_script_tells_the_cli_how_it_was_invoked()
     {
-        var script = File.ReadAllText(Path.Combine(ReachProcess.RepoRoot, "reach"));
+        var script = File.ReadAllText(Path.Combine(Repository.Root, "reach"));
         Assert.Contains("export REACH_INVOKED_AS", script, StringComparison.Ordinal);
         Assert.Contains("export REACH_SCRIPT=", script, StringComparison.Ordinal);
     }

@@ -14,7 +14,7 @@ public sealed class PackInstallCommandTests
         var dirRegistry = Path.Combine(author.Home, "registry-dir");
         var gitRegistry = Path.Combine(author.Home, "registry-git");
         Directory.CreateDirectory(gitRegistry);
-        Assert.Equal(0, PackSignCli.Tool("git", "-C", gitRegistry, "init", "--quiet").ExitCode);
+        Assert.Equal(0, ExternalTool.Run("git", "-C", gitRegistry, "init", "--quiet").ExitCode);
         var publicKey = Path.Combine(reader.Home, "alice.pub");
         author.Run("key", "export", "alice", "--public", "--out", publicKey);
 

@@ -1,31 +1,10 @@
-using System.ComponentModel;
-using System.Diagnostics;
-
 namespace Reach.Cli.Tests;
 
-/// <summary>Helpers for the pack trust end-to-end tests: reach with extra environment variables, minisign, git, a small pack.</summary>
+/// <summary>Helpers for the pack trust end-to-end tests: reach with extra environment variables, a small pack (minisign and git: Reach.Testing's ExternalTool).</summary>
 internal static class PackSignCli
 {
-    public static ReachProcess.Result Run(ReachProcess reach, IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var start = reach.StartInfo(args);
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"reach {string.Join(' ', args)} did not finish in 60 s.");
-        }
-
-        return new ReachProcess.Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static ReachProcess.Result Run(ReachProcess reach, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        reach.RunIn(null, environment.ToDictionary(v => v.Key, string? (v) => v.Value, StringComparer.Ordinal), args);
 
     public static JsonDocument Json(ReachProcess reach, params string[] args)
     {
@@ -55,34 +34,5 @@ internal static class PackSignCli
         File.WriteAllText(Path.Combine(dir, "pack.json"), node.ToJsonString());
         File.WriteAllText(Path.Combine(dir, "README.md"), "Greets someone.\n");
         return dir;
-    }
-
-    public static (int ExitCode, string Output) Tool(string tool, params string[] args)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception ex)
-        {
-            Assert.Fail($"{tool} is not installed ({ex.Message}); .ci/run installs it with apt-get.");
-            throw;
-        }
-
-        using (process)
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit(30_000);
-            return (process.ExitCode, stdout.Result + stderr.Result);
-        }
     }
 }

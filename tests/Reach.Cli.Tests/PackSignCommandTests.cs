@@ -13,7 +13,7 @@ public sealed class PackSignCommandTests
 
         using var signed = PackSignCli.Json(reach, "pack", "sign", pack);
         using var verified = PackSignCli.Json(reach, "pack", "verify", pack);
-        var (exit, output) = PackSignCli.Tool("minisign", "-V", "-p", publicKey, "-m", Path.Combine(pack, "pack.digest"));
+        var (exit, output) = ExternalTool.Run("minisign", "-V", "-p", publicKey, "-m", Path.Combine(pack, "pack.digest"));
 
         Assert.True(signed.RootElement.GetProperty("ok").GetBoolean());
         Assert.Equal(signed.RootElement.GetProperty("digest").GetString(), verified.RootElement.GetProperty("digest").GetString());
@@ -28,12 +28,12 @@ public sealed class PackSignCommandTests
         var pack = PackSignCli.CopyHello(reach.Home);
         var secret = Path.Combine(reach.Home, "m.key");
         var publicKey = Path.Combine(reach.Home, "m.pub");
-        Assert.Equal(0, PackSignCli.Tool("minisign", "-G", "-W", "-f", "-p", publicKey, "-s", secret).ExitCode);
+        Assert.Equal(0, ExternalTool.Run("minisign", "-G", "-W", "-f", "-p", publicKey, "-s", secret).ExitCode);
         // Reach writes the digest file and signs; minisign then re-signs the same digest file with its own key.
         reach.Run("key", "generate", "--unencrypted");
         using var signed = PackSignCli.Json(reach, "pack", "sign", pack);
         var comment = $$"""{"digest":"{{signed.RootElement.GetProperty("digest").GetString()}}","name":"hello","type":"reach-pack/1","version":"1.0.0"}""";
-        Assert.Equal(0, PackSignCli.Tool("minisign", "-S", "-s", secret, "-m", Path.Combine(pack, "pack.digest"), "-t", comment).ExitCode);
+        Assert.Equal(0, ExternalTool.Run("minisign", "-S", "-s", secret, "-m", Path.Combine(pack, "pack.digest"), "-t", comment).ExitCode);
 
         using var untrusted = PackSignCli.Json(reach, "pack", "verify", pack);
         reach.Run("key", "trust", publicKey, "--name", "minisign-user");

@@ -35,7 +35,7 @@ public class PackValidateCommandTests
     public void Validate_exits_0_with_warnings_only()
     {
         using var reach = new ReachProcess();
-        var result = reach.Run("pack", "validate", Path.Combine(ReachProcess.RepoRoot, "tests", "golden", "packs", "hello"));
+        var result = reach.Run("pack", "validate", Path.Combine(Repository.Root, "tests", "golden", "packs", "hello"));
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("✓ valid", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("PACK014", result.Stdout, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ namespace Reach.Cli.Tests;
 
 public class PolicyCommandTests
 {
-    private static string Policy(string name) => Path.Combine(ReachProcess.RepoRoot, "policies", name, "policy.json");
+    private static string Policy(string name) => Path.Combine(Repository.Root, "policies", name, "policy.json");
 
     [Theory]
     [InlineData("strict-safe-mode", "write", "forbid-side-effects", "REACH-3002", 1, null)]
@@ -135,7 +135,7 @@ public class PolicyCommandTests
     {
         using var reach = new ReachProcess();
         var junit = Path.Combine(reach.Home, "junit.xml");
-        var result = reach.Run("policy", "test", Path.Combine(ReachProcess.RepoRoot, "policies"), "--coverage", "--junit", junit);
+        var result = reach.Run("policy", "test", Path.Combine(Repository.Root, "policies"), "--coverage", "--junit", junit);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Matches("^[0-9]+ passed, 0 failed$", result.Stdout.Trim().Split('\n')[^1]);

@@ -13,7 +13,7 @@ public sealed class PolicyConfigFileTests
         File.WriteAllText(Path.Combine(reach.Home, "config.json"), """{"policy_mode":"warn"}""");
         var call = Path.Combine(reach.Home, "call.json");
         File.WriteAllText(call, """{"tool":"http.get","args":{"url":"https://example.com/"}}""");
-        string[] eval = ["policy", "eval", Path.Combine(ReachProcess.RepoRoot, "policies", "no-network", "policy.json"), "--call", call, "--json"];
+        string[] eval = ["policy", "eval", Path.Combine(Repository.Root, "policies", "no-network", "policy.json"), "--call", call, "--json"];
 
         var byFile = Mode(PackSignCli.Run(reach, new Dictionary<string, string> { ["REACH_POLICY_MODE"] = string.Empty }, eval));
         var byEnvironment = Mode(PackSignCli.Run(reach, new Dictionary<string, string> { ["REACH_POLICY_MODE"] = "enforce" }, eval));

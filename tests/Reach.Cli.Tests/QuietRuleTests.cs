@@ -21,7 +21,7 @@ public sealed class QuietRuleTests
     public void Policy_test_quiet_prints_nothing_when_every_case_passes()
     {
         using var cli = new InProcessCli();
-        var result = cli.Run("policy", "test", Path.Combine(ReachProcess.RepoRoot, "policies"), "--quiet");
+        var result = cli.Run("policy", "test", Path.Combine(Repository.Root, "policies"), "--quiet");
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.Stdout);
         Assert.Equal(string.Empty, result.Stderr);
@@ -100,8 +100,8 @@ public sealed class QuietRuleTests
     {
         var target = Path.Combine(home, "budgeted");
         Directory.CreateDirectory(Path.Combine(target, "tests"));
-        File.Copy(Path.Combine(ReachProcess.RepoRoot, "policies", "budgeted", "policy.json"), Path.Combine(target, "policy.json"));
-        var cases = File.ReadAllText(Path.Combine(ReachProcess.RepoRoot, "policies", "budgeted", "tests", "cases.json"));
+        File.Copy(Path.Combine(Repository.Root, "policies", "budgeted", "policy.json"), Path.Combine(target, "policy.json"));
+        var cases = File.ReadAllText(Path.Combine(Repository.Root, "policies", "budgeted", "tests", "cases.json"));
         var broken = cases.Replace("\"calls\": { \"echo\": 100 } }, \"expect\": \"permit\"", "\"calls\": { \"echo\": 100 } }, \"expect\": \"deny\"", StringComparison.Ordinal);
         Assert.NotEqual(cases, broken);
         File.WriteAllText(Path.Combine(target, "tests", "cases.json"), broken);

@@ -2,9 +2,12 @@ using System.Diagnostics;
 
 namespace Reach.Cli.Tests;
 
-/// <summary>Runs the real reach binary (built beside the tests) in its own REACH_HOME.</summary>
+/// <summary>Runs reach in its own REACH_HOME: in this process by default, or the real binary (built beside the tests).</summary>
 internal sealed class ReachProcess : IDisposable
 {
+    // The binary runs with the repository as its working directory; commands run in process see the same.
+    static ReachProcess() => Directory.SetCurrentDirectory(Repository.Root);
+
     public ReachProcess()
     {
         Home = Directory.CreateTempSubdirectory("reach-home-").FullName;
@@ -12,21 +15,7 @@ internal sealed class ReachProcess : IDisposable
 
     public string Home { get; }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "Reach.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
-            }
-
-            return dir;
-        }
-    }
-
-    public static string Example(string name) => Path.Combine(RepoRoot, "examples", "packs", name);
+    public static string Example(string name) => Repository.Example(name);
 
     public ProcessStartInfo StartInfo(params string[] args)
     {
@@ -36,7 +25,7 @@ internal sealed class ReachProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = Repository.Root,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reach.dll"));
         foreach (var arg in args)
@@ -49,9 +38,53 @@ internal sealed class ReachProcess : IDisposable
         return start;
     }
 
-    public Result Run(params string[] args) => RunWithInput(null, args);
+    /// <summary>Runs <c>reach ARGS</c> in this process (see <see cref="RunIn"/>).</summary>
+    public Result Run(params string[] args) => RunIn(null, null, args);
 
-    public Result RunWithInput(string? stdin, params string[] args)
+    /// <summary>Runs <c>reach ARGS</c> in this process with <paramref name="stdin"/> as its standard input.</summary>
+    public Result RunWithInput(string? stdin, params string[] args) => RunIn(stdin, null, args);
+
+    /// <summary>
+    /// Runs <c>reach ARGS</c> in this process, as the binary would run it: the command tree built by
+    /// <c>ReachApp</c> with its output and error captured (System.CommandLine and Spectre write to the
+    /// <see cref="CliEnvironment"/>'s writers), the test process's variables with this REACH_HOME and NO_COLOR, plus
+    /// <paramref name="variables"/> (a null value removes one), no terminal. Far cheaper than starting a process; the
+    /// process path stays tested by <see cref="RunProcess"/> (ProcessEndToEndTests, the serve and crash tests).
+    /// </summary>
+    public Result RunIn(string? stdin, IReadOnlyDictionary<string, string?>? variables, params string[] args)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
+        }
+
+        environment["REACH_HOME"] = Home;
+        environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in variables ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                environment.Remove(name);
+            }
+            else
+            {
+                environment[name] = value;
+            }
+        }
+
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        using var input = new StringReader(stdin ?? string.Empty);
+        var exit = ReachApp.Run(args, new CliEnvironment(output, error, input, environment, interactive: false));
+        return new Result(exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs the real reach binary in its own process (for what only a process shows: exit, signals, streams).</summary>
+    public Result RunProcess(params string[] args) => RunProcessWithInput(null, args);
+
+    /// <summary>Runs the real reach binary with <paramref name="stdin"/> as its standard input.</summary>
+    public Result RunProcessWithInput(string? stdin, params string[] args)
     {
         using var process = Process.Start(StartInfo(args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();

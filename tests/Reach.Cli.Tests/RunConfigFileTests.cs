@@ -8,7 +8,7 @@ public sealed class RunConfigFileTests
 {
     private static readonly string[] Variables = ["REACH_POLICY_MODE", "REACH_REQUIRE_SIGNED", "REACH_FSYNC_INTERVAL_MS", "REACH_FEATURE_FLAGS"];
 
-    private static string Policy(string name) => Path.Combine(ReachProcess.RepoRoot, "policies", name, "policy.json");
+    private static string Policy(string name) => Path.Combine(Repository.Root, "policies", name, "policy.json");
 
     [Fact]
     public void Run_refuses_an_unsigned_pack_when_config_json_requires_signed_packs_as_the_option_does()

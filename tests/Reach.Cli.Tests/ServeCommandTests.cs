@@ -84,7 +84,7 @@ public class ServeCommandTests
     {
         using var reach = new ReachProcess();
         var packs = Path.GetDirectoryName(ReachProcess.Example("hello"))!;
-        var policies = Path.Combine(ReachProcess.RepoRoot, "policies");
+        var policies = Path.Combine(Repository.Root, "policies");
         string[] args = ["serve", "--urls", "http://127.0.0.1:0", "--json"];
         if (byFlag)
         {

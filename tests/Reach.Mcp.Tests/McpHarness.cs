@@ -32,21 +32,7 @@ internal sealed class McpHarness : IDisposable
     /// <summary>Extra environment for every process the harness starts.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "Reach.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
-            }
-
-            return dir;
-        }
-    }
-
-    public static string NodeDir => Path.Combine(RepoRoot, "tests", "mcp-node");
+    public static string NodeDir => Path.Combine(Repository.Root, "tests", "mcp-node");
 
     public static string ReachDll => Path.Combine(AppContext.BaseDirectory, "reach.dll");
 
@@ -78,7 +64,7 @@ internal sealed class McpHarness : IDisposable
     /// <summary>The example policy with its directory pointed at this scenario's data directory.</summary>
     public string ExamplePolicy()
     {
-        var text = File.ReadAllText(Path.Combine(RepoRoot, "examples", "mcp", "fs-read-only.policy.json")).Replace("/srv/notes", Data, StringComparison.Ordinal);
+        var text = File.ReadAllText(Path.Combine(Repository.Root, "examples", "mcp", "fs-read-only.policy.json")).Replace("/srv/notes", Data, StringComparison.Ordinal);
         var path = Path.Combine(Root, "policy.json");
         File.WriteAllText(path, text);
         return path;
@@ -159,7 +145,7 @@ internal sealed class McpHarness : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = Repository.Root,
         };
         foreach (var arg in args)
         {
@@ -227,7 +213,7 @@ internal sealed class McpHarness : IDisposable
     {
         var reach = Reach("verify", transcript, "--json");
         Assert.True(reach.ExitCode == 0, $"reach verify failed:\n{reach.Stdout}\n{reach.Stderr}");
-        var python = Run("python3", [Path.Combine(RepoRoot, "tools", "verify_transcript.py"), transcript], null);
+        var python = Run("python3", [Path.Combine(Repository.Root, "tools", "verify_transcript.py"), transcript], null);
         Assert.True(python.ExitCode == 0, $"tools/verify_transcript.py failed:\n{python.Stdout}\n{python.Stderr}");
         Assert.StartsWith("OK ", python.Stdout, StringComparison.Ordinal);
     }

@@ -114,11 +114,11 @@ public sealed class ExampleTests
     [Fact]
     public void The_desktop_client_snippet_starts_the_gateway_with_the_example_policy()
     {
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(McpHarness.RepoRoot, "examples", "mcp", "claude_desktop_config.json")))!;
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "examples", "mcp", "claude_desktop_config.json")))!;
         var args = config["mcpServers"]!["notes"]!["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
         Assert.Equal(["mcp", "proxy", "fs"], args.Take(3));
         var policy = args[args.IndexOf("--policy") + 1];
-        Assert.True(File.Exists(Path.Combine(McpHarness.RepoRoot, "examples", "mcp", Path.GetFileName(policy))));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "examples", "mcp", Path.GetFileName(policy))));
         Assert.Equal(50, Reach.Mcp.Gateway.BudgetText.Parse(args[args.IndexOf("--budget") + 1]).MaxToolCalls);
     }
 
@@ -126,7 +126,7 @@ public sealed class ExampleTests
     public void The_example_policy_lints_clean()
     {
         using var harness = new McpHarness();
-        var lint = harness.Reach("policy", "lint", Path.Combine(McpHarness.RepoRoot, "examples", "mcp", "fs-read-only.policy.json"));
+        var lint = harness.Reach("policy", "lint", Path.Combine(Repository.Root, "examples", "mcp", "fs-read-only.policy.json"));
         McpHarness.Succeeds(lint);
         Assert.Contains("0 warning", lint.Stdout, StringComparison.Ordinal);
     }

@@ -8,19 +8,6 @@ namespace Reach.Policy.Tests;
 /// <summary>Bundles and calls for the tests.</summary>
 internal static class PolicyTestData
 {
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "Reach.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
-            }
-
-            return dir;
-        }
-    }
 
     public static PolicyBundle Compile(string rulesJson) =>
         PolicyCompiler.Compile(Encoding.UTF8.GetBytes($$"""{"id":"t","version":"1","rules":{{rulesJson}}}"""));

@@ -28,7 +28,7 @@ public class AuthenticationSurfaceTests
         });
         var (_, acme) = await Tokens.CreateAsync(runner.Store, "acme", "ci", Now, Ct);
         var session = await runner.OpenAtAsync("hello", token: acme);
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RunnerFixture.RepoRoot, "openapi", "reach.openapi.json"), Ct));
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "openapi", "reach.openapi.json"), Ct));
         var failures = new List<string>();
         var tried = 0;
         foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())

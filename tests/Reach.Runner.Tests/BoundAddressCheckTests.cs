@@ -33,7 +33,7 @@ public class BoundAddressCheckTests
     public async Task The_runner_checks_its_bound_addresses_when_it_starts()
     {
         using var home = new TempDirectory();
-        await using var app = RunnerHost.Build(new RunnerOptions { Home = home.Path, Urls = "http://127.0.0.1:0" });
+        await using var app = RunnerHost.Build(new RunnerOptions { Home = home.Path, Urls = "http://127.0.0.1:0", Store = new InMemoryRunnerStore() });
 
         var checks = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<BoundAddressCheck>();
 

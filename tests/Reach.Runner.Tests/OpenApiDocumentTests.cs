@@ -7,7 +7,7 @@ namespace Reach.Runner.Tests;
 /// </summary>
 public class OpenApiDocumentTests
 {
-    private static string CheckedIn => Path.Combine(RunnerFixture.RepoRoot, "openapi", "reach.openapi.json");
+    private static string CheckedIn => Path.Combine(Repository.Root, "openapi", "reach.openapi.json");
 
     [Fact]
     public async Task The_served_document_is_the_checked_in_one()

@@ -67,7 +67,7 @@ public class PackSourceTests
         foreach (var answer in new[] { opened, wrote, packs, transcript, byName, bySession })
         {
             Assert.DoesNotContain(runner.Home, answer.Text, StringComparison.Ordinal);
-            Assert.DoesNotContain(RunnerFixture.RepoRoot, answer.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Repository.Root, answer.Text, StringComparison.Ordinal);
         }
     }
 
@@ -107,7 +107,7 @@ public class PackSourceTests
         try
         {
             var workspaces = new PackSources(home, [], []).Workspace("default", "x");
-            var refused = Assert.Throws<ReachException>(() => RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", PackDirectories = [Path.GetDirectoryName(workspaces)!] }));
+            var refused = Assert.Throws<ReachException>(() => RunnerHost.Build(new RunnerOptions { Home = home, Urls = "http://127.0.0.1:0", Store = new InMemoryRunnerStore(), PackDirectories = [Path.GetDirectoryName(workspaces)!] }));
             Assert.Equal("REACH-4031", refused.Code);
         }
         finally
@@ -174,7 +174,7 @@ public class PackSourceTests
 
         byPath.ExpectProblem(HttpStatusCode.BadRequest, "REACH-4030");
         oldField.ExpectProblem(HttpStatusCode.BadRequest, "REACH-4001");
-        Assert.DoesNotContain(RunnerFixture.RepoRoot, byPath.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Repository.Root, byPath.Text, StringComparison.Ordinal);
     }
 
     [Fact]

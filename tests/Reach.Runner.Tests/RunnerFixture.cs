@@ -23,25 +23,11 @@ internal sealed class RunnerFixture : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "Reach.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
-            }
-
-            return dir;
-        }
-    }
-
     /// <summary>The directory of an example pack, to read or copy its files (clients open it by its name).</summary>
-    public static string Example(string name) => Path.Combine(RepoRoot, "examples", "packs", name);
+    public static string Example(string name) => Path.Combine(Repository.Root, "examples", "packs", name);
 
     /// <summary>The policy bundles clients of the test runner name (policies/NAME/policy.json).</summary>
-    public static string Policies => Path.Combine(RepoRoot, "policies");
+    public static string Policies => Path.Combine(Repository.Root, "policies");
 
     /// <summary>The workspace of a session or run of <paramref name="tenant"/>, under that tenant's own root.</summary>
     public string Workspace(string id, string tenant = "default") => new PackSources(Home, [], []).Workspace(tenant, id);
@@ -57,7 +43,7 @@ internal sealed class RunnerFixture : IAsyncDisposable
         options = configure is null ? options : configure(options);
 
         // As an operator would start it: the example packs and policies are the runner's configured directories.
-        options = options with { PackDirectories = [Path.Combine(RepoRoot, "examples", "packs"), .. options.PackDirectories], PolicyDirectories = [Policies, .. options.PolicyDirectories] };
+        options = options with { PackDirectories = [Path.Combine(Repository.Root, "examples", "packs"), .. options.PackDirectories], PolicyDirectories = [Policies, .. options.PolicyDirectories] };
         var app = RunnerHost.Build(options);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = RunnerHost.Addresses(app).Single();

@@ -212,7 +212,7 @@ public class RunsApiTests
     [Fact]
     public async Task A_run_bound_to_a_bundle_is_stopped_by_its_rule_and_replays_identically_with_it()
     {
-        var bundle = Path.Combine(RunnerFixture.RepoRoot, "policies", "strict-safe-mode", "policy.json");
+        var bundle = Path.Combine(Repository.Root, "policies", "strict-safe-mode", "policy.json");
         await using var runner = await RunnerFixture.StartAsync();
         var id = (await runner.SendPostAsync("/v1/runs", new { pack = "policy-tour", policy = "strict-safe-mode" })).Expect(HttpStatusCode.Accepted).Json.GetProperty("run_id").GetString()!;
 
@@ -381,7 +381,7 @@ internal static class Python
     public static (int ExitCode, string Output) Verify(string transcript)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RunnerFixture.RepoRoot, "tools", "verify_transcript.py"));
+        start.ArgumentList.Add(Path.Combine(Repository.Root, "tools", "verify_transcript.py"));
         start.ArgumentList.Add(transcript);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 is needed to run tools/verify_transcript.py (.ci/run installs it).");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -198,7 +198,7 @@ public class SessionApiTests
     [InlineData("not a url", "REACH-4007")]
     public void A_non_loopback_address_is_refused(string urls, string code)
     {
-        var error = Assert.Throws<Reach.Core.Errors.ReachException>(() => RunnerHost.CheckLoopback(urls));
+        var error = Assert.Throws<Reach.Core.Errors.ReachException>(() => RunnerHost.CheckBind(urls, requireToken: false));
         Assert.Equal(code, error.Code);
     }
 
@@ -206,12 +206,12 @@ public class SessionApiTests
     [InlineData("http://127.0.0.1:8787")]
     [InlineData("http://localhost:0")]
     [InlineData("http://[::1]:8787")]
-    public void Loopback_addresses_are_accepted(string urls) => Assert.Single(RunnerHost.CheckLoopback(urls));
+    public void Loopback_addresses_are_accepted(string urls) => Assert.Single(RunnerHost.CheckBind(urls, requireToken: false));
 
     private static (int ExitCode, string Output) RunPython(string transcript)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RunnerFixture.RepoRoot, "tools", "verify_transcript.py"));
+        start.ArgumentList.Add(Path.Combine(Repository.Root, "tools", "verify_transcript.py"));
         start.ArgumentList.Add(transcript);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -209,7 +209,7 @@ public class SpawnTests
     [Fact]
     public async Task A_child_of_a_session_bound_to_a_bundle_is_bound_to_the_same_bundle()
     {
-        var bundle = Path.Combine(RunnerFixture.RepoRoot, "policies", "strict-safe-mode", "policy.json");
+        var bundle = Path.Combine(Repository.Root, "policies", "strict-safe-mode", "policy.json");
         await using var runner = await RunnerFixture.StartAsync();
         var parent = await runner.OpenAtAsync("policy-tour", policy: "strict-safe-mode");
 

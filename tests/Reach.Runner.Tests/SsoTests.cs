@@ -169,6 +169,7 @@ public sealed class SsoTests : IDisposable
     {
         Home = home,
         Urls = "http://127.0.0.1:0",
+        Store = new InMemoryRunnerStore(),
         Config = ConfigLoader.Load(home, SsoOn),
         MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
     };

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Reach.Core.Transcripts;
-using Reach.Runner.Storage;
 
 namespace Reach.Runner.Tests;
 

@@ -225,7 +225,7 @@ public class TokenTests
     {
         using var home = new TempDirectory();
 
-        var error = Assert.Throws<ReachException>(() => RunnerHost.Build(new RunnerOptions { Home = home.Path, Urls = "http://0.0.0.0:0", MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }));
+        var error = Assert.Throws<ReachException>(() => RunnerHost.Build(new RunnerOptions { Home = home.Path, Urls = "http://0.0.0.0:0", Store = new InMemoryRunnerStore(), MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning }));
 
         Assert.Equal("REACH-4006", error.Code);
     }

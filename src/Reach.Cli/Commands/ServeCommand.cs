@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Reach.Runner;
 using Reach.Configuration;
-using Reach.Runner.Storage;
+using Reach.Storage;
 using Reach.Storage.Postgres;
 using Reach.Storage.Sqlite;
 

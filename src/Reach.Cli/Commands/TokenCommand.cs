@@ -1,6 +1,6 @@
 using System.Globalization;
 using Reach.Runner;
-using Reach.Runner.Storage;
+using Reach.Storage;
 
 namespace Reach.Cli.Commands;
 

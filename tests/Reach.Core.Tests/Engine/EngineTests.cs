@@ -232,11 +232,11 @@ public sealed class EngineTests : IDisposable
     }
 
     private static LoadedPack LoadExample(string name) =>
-        PackLoader.Load(Path.Combine(RepositoryRoot(), "examples", "packs", name), ToolRegistry.BuiltIn.Names);
+        PackLoader.Load(Path.Combine(Repository.Root, "examples", "packs", name), ToolRegistry.BuiltIn.Names);
 
     private string CopyExample(string name)
     {
-        var source = Path.Combine(RepositoryRoot(), "examples", "packs", name);
+        var source = Path.Combine(Repository.Root, "examples", "packs", name);
         var target = Path.Combine(_temp, "packs", name);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
@@ -246,17 +246,6 @@ public sealed class EngineTests : IDisposable
         }
 
         return target;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Reach.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
-        }
-
-        return root;
     }
 
     private SessionOptionsTemplate Options(Func<string, Stream> open, List<string>? opened = null, IPolicyGate? policy = null) => new()

@@ -108,13 +108,7 @@ public sealed class ResumeTests
 
     private static LoadedPack Hello()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Reach.slnx")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-
-        return PackLoader.Load(Path.Combine(root, "examples", "packs", "hello"), ToolRegistry.BuiltIn.Names);
+        return PackLoader.Load(Repository.Example("hello"), ToolRegistry.BuiltIn.Names);
     }
 
     private static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(2) };

@@ -26,7 +26,7 @@ public sealed class CanonicalJsonNodeTests
     [Fact]
     public async Task Canonical_forms_match_the_canonicalize_npm_package_byte_for_byte()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var nodeDirectory = Path.Combine(root, "tests", "node");
         Assert.True(
             Directory.Exists(Path.Combine(nodeDirectory, "node_modules", "canonicalize")),
@@ -108,18 +108,5 @@ public sealed class CanonicalJsonNodeTests
 
             return lines;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Reach.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Reach.slnx above {AppContext.BaseDirectory}.");
     }
 }

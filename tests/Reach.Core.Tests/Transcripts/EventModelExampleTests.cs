@@ -151,21 +151,7 @@ public sealed class EventModelExampleTests
         Assert.Contains($"OK 4 events (1 redacted) fingerprint {report.Fingerprint}", document, StringComparison.Ordinal);
     }
 
-    internal static string RepoRoot
-    {
-        get
-        {
-            var directory = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(directory, "Reach.slnx")))
-            {
-                directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("Reach.slnx is not above the test binaries.");
-            }
-
-            return directory;
-        }
-    }
-
-    private static string ReadDocument() => File.ReadAllText(Path.Combine(RepoRoot, "docs", "EVENT_MODEL.md"));
+    private static string ReadDocument() => File.ReadAllText(Path.Combine(Repository.Root, "docs", "EVENT_MODEL.md"));
 
     private static List<string> Lines(byte[] transcript) =>
         [.. Encoding.UTF8.GetString(transcript).Split('\n', StringSplitOptions.RemoveEmptyEntries)];

@@ -74,7 +74,7 @@ public sealed class PythonVerifierTests : IDisposable
     [Fact]
     public void Python_agrees_on_every_golden_transcript()
     {
-        var golden = Path.Combine(EventModelExampleTests.RepoRoot, "tests", "golden");
+        var golden = Path.Combine(Repository.Root, "tests", "golden");
         var files = Directory.Exists(golden) ? Directory.GetFiles(golden, "*.jsonl", SearchOption.TopDirectoryOnly) : [];
 
         foreach (var file in files)
@@ -204,7 +204,7 @@ public sealed class PythonVerifierTests : IDisposable
 
     private byte[] RunExample(string name)
     {
-        var pack = PackLoader.Load(Path.Combine(EventModelExampleTests.RepoRoot, "examples", "packs", name), ToolRegistry.BuiltIn.Names);
+        var pack = PackLoader.Load(Path.Combine(Repository.Root, "examples", "packs", name), ToolRegistry.BuiltIn.Names);
         var file = Path.Combine(_temp.FullName, $"{name}-{Guid.NewGuid():N}.jsonl");
         TestRuns.Execute(pack, RunInputs.Resolve(pack.Manifest, null), new SessionOptionsTemplate
         {
@@ -228,9 +228,9 @@ public sealed class PythonVerifierTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = EventModelExampleTests.RepoRoot,
+            WorkingDirectory = Repository.Root,
         };
-        start.ArgumentList.Add(Path.Combine(EventModelExampleTests.RepoRoot, "tools", "verify_transcript.py"));
+        start.ArgumentList.Add(Path.Combine(Repository.Root, "tools", "verify_transcript.py"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -14,7 +14,7 @@ public sealed class MinisignInteropTests
         var publicKey = Path.Combine(pack.Root, "main.pub");
         File.WriteAllText(publicKey, pack.Keys.ExportPublic("main"));
 
-        var (exit, output) = MinisignTool.Run("-V", "-p", publicKey, "-m", PackSignatureFiles.ListingPath(pack.Directory));
+        var (exit, output) = ExternalTool.Run("minisign", "-V", "-p", publicKey, "-m", PackSignatureFiles.ListingPath(pack.Directory));
 
         Assert.True(exit == 0, output);
         Assert.Contains(statement.ToTrustedComment(), output, StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class MinisignInteropTests
         File.WriteAllText(publicKey, pack.Keys.ExportPublic("main"));
         File.AppendAllText(PackSignatureFiles.ListingPath(pack.Directory), " ");
 
-        var (exit, _) = MinisignTool.Run("-V", "-p", publicKey, "-m", PackSignatureFiles.ListingPath(pack.Directory));
+        var (exit, _) = ExternalTool.Run("minisign", "-V", "-p", publicKey, "-m", PackSignatureFiles.ListingPath(pack.Directory));
 
         Assert.NotEqual(0, exit);
     }
@@ -41,12 +41,12 @@ public sealed class MinisignInteropTests
         using var pack = new TestPack();
         var secret = Path.Combine(pack.Root, "minisign.key");
         var publicKey = Path.Combine(pack.Root, "minisign.pub");
-        var generated = MinisignTool.Run("-G", "-W", "-f", "-p", publicKey, "-s", secret);
+        var generated = ExternalTool.Run("minisign", "-G", "-W", "-f", "-p", publicKey, "-s", secret);
         Assert.True(generated.ExitCode == 0, generated.Output);
         var listing = PackSignatureFiles.ListingPath(pack.Directory);
         File.WriteAllBytes(listing, Reach.Core.Packs.PackDigest.Listing(pack.Directory));
         var statement = new PackStatement("hello", "1.0.0", Reach.Core.Packs.PackDigest.Compute(pack.Directory));
-        var signed = MinisignTool.Run("-S", "-s", secret, "-m", listing, "-t", statement.ToTrustedComment());
+        var signed = ExternalTool.Run("minisign", "-S", "-s", secret, "-m", listing, "-t", statement.ToTrustedComment());
         Assert.True(signed.ExitCode == 0, signed.Output);
         pack.Keys.Trust(File.ReadAllText(publicKey), "author");
 
@@ -63,10 +63,10 @@ public sealed class MinisignInteropTests
         using var pack = new TestPack();
         var secret = Path.Combine(pack.Root, "minisign.key");
         var publicKeyPath = Path.Combine(pack.Root, "minisign.pub");
-        Assert.Equal(0, MinisignTool.Run("-G", "-W", "-f", "-p", publicKeyPath, "-s", secret).ExitCode);
+        Assert.Equal(0, ExternalTool.Run("minisign", "-G", "-W", "-f", "-p", publicKeyPath, "-s", secret).ExitCode);
         var file = Path.Combine(pack.Root, "message.txt");
         File.WriteAllText(file, "any bytes at all\n");
-        Assert.Equal(0, MinisignTool.Run("-S", "-s", secret, "-m", file, "-t", "a trusted comment").ExitCode);
+        Assert.Equal(0, ExternalTool.Run("minisign", "-S", "-s", secret, "-m", file, "-t", "a trusted comment").ExitCode);
         var publicKey = MinisignPublicKey.Parse(File.ReadAllText(publicKeyPath), out _);
         var signature = MinisignSignature.Parse(File.ReadAllText(file + ".minisig"));
 
@@ -82,7 +82,7 @@ public sealed class MinisignInteropTests
     {
         using var pack = new TestPack();
         var publicKeyPath = Path.Combine(pack.Root, "minisign.pub");
-        var generated = MinisignTool.Run("-G", "-W", "-f", "-p", publicKeyPath, "-s", Path.Combine(pack.Root, "minisign.key"));
+        var generated = ExternalTool.Run("minisign", "-G", "-W", "-f", "-p", publicKeyPath, "-s", Path.Combine(pack.Root, "minisign.key"));
         Assert.True(generated.ExitCode == 0, generated.Output);
 
         var key = MinisignPublicKey.Parse(File.ReadAllText(publicKeyPath), out var comment);

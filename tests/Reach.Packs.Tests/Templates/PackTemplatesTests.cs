@@ -95,7 +95,7 @@ public sealed class PackTemplatesTests : IDisposable
     public async Task The_policy_template_ships_a_bundle_that_follows_the_policy_bundle_schema()
     {
         var created = await PackTemplates.CreateAsync("governed", "policy-governed", Path.Combine(_root, "governed"));
-        var schemaText = File.ReadAllText(Path.Combine(PackDirectory.RepoRoot, "protocol", "schemas", "policy-bundle.schema.json"));
+        var schemaText = File.ReadAllText(Path.Combine(Repository.Root, "protocol", "schemas", "policy-bundle.schema.json"));
         var schema = JsonSchema.FromText(schemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         using var bundle = JsonDocument.Parse(File.ReadAllText(Path.Combine(created.Directory, "policy.json")));
         var results = schema.Evaluate(bundle.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });

@@ -30,20 +30,6 @@ internal sealed class PackDirectory : IDisposable
 
     public string Path { get; }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(System.IO.Path.Combine(dir, "Reach.slnx")))
-            {
-                dir = System.IO.Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Reach.slnx not found above the test binaries.");
-            }
-
-            return dir;
-        }
-    }
-
     public void Write(string relative, string text)
     {
         var full = System.IO.Path.Combine(Path, relative);

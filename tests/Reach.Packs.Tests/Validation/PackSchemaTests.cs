@@ -7,7 +7,7 @@ namespace Reach.Packs.Tests.Validation;
 
 public class PackSchemaTests
 {
-    private static string SchemaPath => Path.Combine(PackDirectory.RepoRoot, "protocol", "schemas", "pack.schema.json");
+    private static string SchemaPath => Path.Combine(Repository.Root, "protocol", "schemas", "pack.schema.json");
 
     [Fact]
     public void The_embedded_schema_is_the_protocol_file()
@@ -35,7 +35,7 @@ public class PackSchemaTests
     [Fact]
     public void Every_rule_has_a_unique_id_and_is_documented_in_PACK_FORMAT()
     {
-        var doc = File.ReadAllText(Path.Combine(PackDirectory.RepoRoot, "docs", "PACK_FORMAT.md"));
+        var doc = File.ReadAllText(Path.Combine(Repository.Root, "docs", "PACK_FORMAT.md"));
         Assert.Equal(PackRules.All.Count, PackRules.All.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count());
         foreach (var rule in PackRules.All)
         {

@@ -139,7 +139,7 @@ public class PackValidatorTests
     [Fact]
     public void Every_example_pack_validates_except_denied_which_calls_an_undeclared_tool()
     {
-        foreach (var dir in Directory.GetDirectories(Path.Combine(PackDirectory.RepoRoot, "examples", "packs")))
+        foreach (var dir in Directory.GetDirectories(Path.Combine(Repository.Root, "examples", "packs")))
         {
             var report = PackValidator.Validate(dir);
             if (Path.GetFileName(dir) == "denied")
@@ -158,7 +158,7 @@ public class PackValidatorTests
     [Fact]
     public void Golden_packs_still_validate_though_they_predate_the_schema()
     {
-        foreach (var dir in Directory.GetDirectories(Path.Combine(PackDirectory.RepoRoot, "tests", "golden", "packs")))
+        foreach (var dir in Directory.GetDirectories(Path.Combine(Repository.Root, "tests", "golden", "packs")))
         {
             var report = PackValidator.Validate(dir);
             Assert.Contains(report.Warnings, f => f.Rule.Id == "PACK014");

@@ -7,7 +7,7 @@ public class PermissionAuditTests
     [Fact]
     public void A_pack_of_pure_tools_only_computes_and_has_no_risk()
     {
-        var audit = PackValidator.Validate(Path.Combine(PackDirectory.RepoRoot, "examples", "packs", "hello")).Audit!;
+        var audit = PackValidator.Validate(Path.Combine(Repository.Root, "examples", "packs", "hello")).Audit!;
         Assert.Equal(RiskLevel.None, audit.Risk);
         var capability = Assert.Single(audit.Capabilities);
         Assert.Equal("computes", capability.Kind);
@@ -17,7 +17,7 @@ public class PermissionAuditTests
     [Fact]
     public void Running_a_program_is_high_risk_and_names_the_command()
     {
-        var audit = PackValidator.Validate(Path.Combine(PackDirectory.RepoRoot, "examples", "packs", "files-and-processes")).Audit!;
+        var audit = PackValidator.Validate(Path.Combine(Repository.Root, "examples", "packs", "files-and-processes")).Audit!;
         Assert.Equal(RiskLevel.High, audit.Risk);
         Assert.Equal(["runs_processes", "writes_files", "reads_files", "computes"], audit.Capabilities.Select(c => c.Kind));
         Assert.Equal(["wc -c notes/note.txt"], audit.Capabilities[0].Targets);
@@ -42,7 +42,7 @@ public class PermissionAuditTests
     [Fact]
     public void A_step_the_gate_would_deny_gives_no_capability()
     {
-        var audit = PackValidator.Validate(Path.Combine(PackDirectory.RepoRoot, "examples", "packs", "denied")).Audit!;
+        var audit = PackValidator.Validate(Path.Combine(Repository.Root, "examples", "packs", "denied")).Audit!;
         Assert.DoesNotContain(audit.Capabilities, c => c.Kind == "runs_processes");
         Assert.Equal(RiskLevel.None, audit.Risk);
     }

@@ -70,7 +70,7 @@ public class PolicyCompilerTests
     [Fact]
     public void Every_example_policy_compiles()
     {
-        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(PolicyTestData.RepoRoot, "policies")))
+        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(Repository.Root, "policies")))
         {
             var bundle = PolicyCompiler.LoadFile(Path.Combine(dir, "policy.json"));
             Assert.Equal(Path.GetFileName(dir), bundle.Id);

@@ -65,7 +65,7 @@ public class PolicyLinterTests
     [Fact]
     public void The_example_policies_lint_without_errors()
     {
-        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(PolicyTestData.RepoRoot, "policies")))
+        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(Repository.Root, "policies")))
         {
             var findings = PolicyLinter.Lint(File.ReadAllBytes(Path.Combine(dir, "policy.json")));
             Assert.DoesNotContain(findings, f => f.Severity == LintSeverity.Error);

@@ -8,7 +8,7 @@ public class PolicyTestRunnerTests
     [Fact]
     public void Every_example_policy_passes_its_tests_with_full_rule_coverage()
     {
-        var suites = PolicyTestRunner.FindSuites(Path.Combine(PolicyTestData.RepoRoot, "policies"));
+        var suites = PolicyTestRunner.FindSuites(Path.Combine(Repository.Root, "policies"));
 
         Assert.Equal(5, suites.Count);
         foreach (var suite in suites)

@@ -70,7 +70,7 @@ public partial class BillingShimTests
     [Fact]
     public void No_source_file_outside_the_shim_checks_a_plan_or_a_tier()
     {
-        var src = Path.Combine(RunnerFixture.RepoRoot, "src");
+        var src = Path.Combine(Repository.Root, "src");
         var billing = Path.Combine(src, "Reach.Runner", "Billing") + Path.DirectorySeparatorChar;
         var offenders = new List<string>();
         foreach (var file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))

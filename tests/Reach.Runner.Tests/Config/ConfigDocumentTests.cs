@@ -4,7 +4,7 @@ namespace Reach.Runner.Tests.Config;
 
 public class ConfigDocumentTests
 {
-    private static readonly string Document = File.ReadAllText(Path.Combine(RunnerFixture.RepoRoot, "docs", "CONFIG.md"));
+    private static readonly string Document = File.ReadAllText(Path.Combine(Repository.Root, "docs", "CONFIG.md"));
 
     public static TheoryData<string> Names()
     {

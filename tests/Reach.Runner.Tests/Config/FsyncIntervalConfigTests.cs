@@ -1,5 +1,5 @@
 using Reach.Configuration;
-using Reach.Runner.Storage;
+using Reach.Storage;
 
 namespace Reach.Runner.Tests.Config;
 

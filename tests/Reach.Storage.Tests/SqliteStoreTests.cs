@@ -1,8 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Reach.Runner.Storage;
 using Reach.Storage.Sqlite;
 
-namespace Reach.Runner.Tests.Storage;
+namespace Reach.Storage.Tests;
 
 /// <summary>The conformance suite on SQLite, one temporary database file per test; plus what only SQLite has.</summary>
 public sealed class SqliteStoreTests : StoreConformanceTests

@@ -1,8 +1,8 @@
-namespace Reach.Runner.Storage;
+namespace Reach.Storage;
 
 /// <summary>
 /// Where the runner keeps its sessions and their transcript lines, one implementation per database (SQLite in
-/// <c>Reach.Storage.Sqlite</c>; an in-memory one for the runner on its own), all held to one conformance suite.
+/// <c>Reach.Storage.Sqlite</c>, PostgreSQL in <c>Reach.Storage.Postgres</c>; an in-memory one for tests), all held to one conformance suite.
 /// Every method is scoped by tenant: the store writes the tenant into each row it creates and a row of another tenant
 /// is simply not there (not found, not appendable, not closable).
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace Reach.Runner.Storage;
+namespace Reach.Storage;
 
 /// <summary>
 /// Reading the stores' rows, once for every database: the column lists both schemas share and the readers that turn

@@ -1,7 +1,7 @@
 using Npgsql;
 using Reach.Storage.Postgres;
 
-namespace Reach.Runner.Tests.Storage;
+namespace Reach.Storage.Tests;
 
 /// <summary>What <c>--database</c> and <c>REACH_DATABASE_URL</c> accept: postgres URLs and Npgsql keyword strings (no server needed).</summary>
 public sealed class PostgresConnectionStringTests

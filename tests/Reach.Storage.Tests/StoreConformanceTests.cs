@@ -1,7 +1,6 @@
 using System.Text;
-using Reach.Runner.Storage;
 
-namespace Reach.Runner.Tests.Storage;
+namespace Reach.Storage.Tests;
 
 /// <summary>
 /// What every <see cref="IRunnerStore"/> must do, written once and run per provider (Dapper's shape): a provider's
@@ -36,7 +35,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task A_golden_transcript_round_trips_byte_for_byte()
     {
-        var file = await File.ReadAllBytesAsync(Path.Combine(RunnerFixture.RepoRoot, "tests", "golden", "files-and-processes.v1.jsonl"), Ct);
+        var file = await File.ReadAllBytesAsync(Repository.Path("tests", "golden", "files-and-processes.v1.jsonl"), Ct);
         var lines = SplitLines(file);
 
         Assert.True(await Store.CreateSessionAsync("acme", Session("s1", lines[0]), Ct));
@@ -412,7 +411,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
     private static StoredToken Token(string id, string tenant, string name, string secret) => new(id, tenant, name, TokenHash(secret), Created, null);
 
-    private static string TokenHash(string secret) => Tokens.Hash("reach_" + secret);
+    // What the runner stores for a token: the SHA-256 of its secret (Reach.Runner's Tokens.Hash).
+    private static string TokenHash(string secret) => Reach.Core.Hashing.Sha256Digest.Compute(Encoding.UTF8.GetBytes("reach_" + secret)).ToString();
 
     private static SessionClosing Closing(byte[] seal) => new("succeeded", "sha256:" + new string('f', 64), seal, Created.AddMinutes(1));
 

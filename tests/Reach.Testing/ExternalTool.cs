@@ -1,14 +1,19 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Xunit;
 
-namespace Reach.Packs.Tests.Signing;
+namespace Reach.Testing;
 
-/// <summary>Runs Debian's minisign; a missing binary fails the test with a message, never a skip.</summary>
-internal static class MinisignTool
+/// <summary>
+/// Runs a tool the tests compare Reach against (minisign, git): a missing binary fails the test with a message naming
+/// how to install it, never a skip.
+/// </summary>
+public static class ExternalTool
 {
-    public static (int ExitCode, string Output) Run(params string[] args)
+    /// <summary>Runs <paramref name="tool"/> with an argument list and an empty stdin; its exit code and stdout then stderr.</summary>
+    public static (int ExitCode, string Output) Run(string tool, params string[] args)
     {
-        var start = new ProcessStartInfo("minisign")
+        var start = new ProcessStartInfo(tool)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -27,7 +32,7 @@ internal static class MinisignTool
         }
         catch (Win32Exception ex)
         {
-            Assert.Fail($"minisign is not installed ({ex.Message}); .ci/run installs it (apt-get install minisign).");
+            Assert.Fail($"{tool} is not installed ({ex.Message}); .ci/run installs it (apt-get install {tool}).");
             throw;
         }
 
@@ -39,7 +44,7 @@ internal static class MinisignTool
             if (!process.WaitForExit(30_000))
             {
                 process.Kill(entireProcessTree: true);
-                Assert.Fail("minisign did not finish in 30 s.");
+                Assert.Fail($"{tool} {string.Join(' ', args)} did not finish in 30 s.");
             }
 
             return (process.ExitCode, stdout.Result + stderr.Result);

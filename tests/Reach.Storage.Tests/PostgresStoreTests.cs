@@ -1,8 +1,7 @@
 using Npgsql;
-using Reach.Runner.Storage;
 using Reach.Storage.Postgres;
 
-namespace Reach.Runner.Tests.Storage;
+namespace Reach.Storage.Tests;
 
 /// <summary>
 /// The conformance suite on PostgreSQL, one fresh schema per test (<c>CREATE SCHEMA t_…</c>, reached through the

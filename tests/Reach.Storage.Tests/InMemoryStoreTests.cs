@@ -1,8 +1,6 @@
-using Reach.Runner.Storage;
+namespace Reach.Storage.Tests;
 
-namespace Reach.Runner.Tests.Storage;
-
-/// <summary>The conformance suite on the in-memory store the runner uses when started on its own.</summary>
+/// <summary>The conformance suite on the in-memory store (the tests' and benchmarks' store: nothing survives a restart).</summary>
 public sealed class InMemoryStoreTests : StoreConformanceTests
 {
     private protected override Task<IRunnerStore> OpenFreshAsync() => Task.FromResult<IRunnerStore>(new InMemoryRunnerStore());

@@ -1,8 +1,7 @@
-namespace Reach.Runner.Storage;
+namespace Reach.Storage;
 
 /// <summary>
-/// A store held in memory, for the runner started on its own (<c>Reach.Runner</c>) and for tests: nothing survives a
-/// restart. <c>reach serve</c> uses the SQLite store.
+/// A store held in memory, for tests: nothing survives a restart. <c>reach serve</c> uses SQLite or PostgreSQL.
 /// </summary>
 internal sealed class InMemoryRunnerStore : IRunnerStore
 {
