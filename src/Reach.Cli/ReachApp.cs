@@ -12,7 +12,7 @@ internal static class ReachApp
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
-            var message = CommandSuggestion.Describe(parse) ?? string.Join("; ", parse.Errors.Select(e => e.Message));
+            var message = CommandSuggestion.Describe(parse) ?? string.Join("; ", parse.Errors.Select(ParseErrorText.Describe).Distinct(StringComparer.Ordinal));
             var context = new CommandContext(parse, environment);
             return Fail(context, new ReachException(ErrorCatalog.Usage, message));
         }
