@@ -31,7 +31,7 @@ internal static class RunnerProgram
         }
         catch (ReachException ex)
         {
-            await Console.Error.WriteLineAsync($"error[{ex.Code}]: {ex.Message}\n  fix: {ex.Error.Fix}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"error[{ex.Code}]: {ex.Message}\n  fix: {ex.Fix}").ConfigureAwait(false);
             return ex.Error.ExitCode;
         }
     }
