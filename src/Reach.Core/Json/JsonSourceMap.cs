@@ -1,4 +1,4 @@
-namespace Reach.Packs.Validation;
+namespace Reach.Core.Json;
 
 /// <summary>
 /// Where each value of a JSON document is, by JSON pointer, and which keys appear twice in one object.
