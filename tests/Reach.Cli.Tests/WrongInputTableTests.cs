@@ -20,7 +20,7 @@ public class WrongInputTableTests
         { "run {hello} --fsync-interval abc", "REACH-9003", 2 },
         { "run {hello} --input @{missing}", "REACH-2105", 2 },
         { "verify {missing}", "REACH-1105", 2 },
-        { "verify {bad}", "REACH-1101", 1 },
+        { "verify {bad}", "REACH-1101", 2 },
         { "verify {dir}", "REACH-1105", 2 },
         { "replay {missing}", "REACH-1105", 2 },
         { "replay {bad}", "REACH-1101", 2 },
@@ -54,7 +54,7 @@ public class WrongInputTableTests
         var file = Path.Combine(reach.Home, "notes.txt");
         File.WriteAllText(file, "just text\n");
         var bad = Path.Combine(reach.Home, "bad.json");
-        File.WriteAllText(bad, "{ not json");
+        File.WriteAllText(bad, "{ not json\n");
         var args = line.Split(' ').Select(a => a
             .Replace("{missing}", Path.Combine(reach.Home, "missing.json"), StringComparison.Ordinal)
             .Replace("{file}", file, StringComparison.Ordinal)
