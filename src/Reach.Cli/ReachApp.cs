@@ -35,7 +35,7 @@ internal static class ReachApp
     {
         if (parse.Errors.Count > 0)
         {
-            var message = CommandSuggestion.Describe(parse) ?? string.Join("; ", parse.Errors.Select(e => e.Message));
+            var message = CommandSuggestion.Describe(parse) ?? string.Join("; ", parse.Errors.Select(ParseErrorText.Describe).Distinct(StringComparer.Ordinal));
             var context = new CommandContext(parse, environment);
             return Fail(context, new ReachException(ErrorCatalog.Usage, message));
         }
@@ -115,24 +115,24 @@ internal static class ReachApp
             context.WriteJson(w =>
             {
                 w.WriteBoolean("ok", false);
-                WriteError(w, error.Error, error.Message, error.Details);
+                WriteError(w, error.Error, error.Message, error.Details, error.Fix);
             });
         }
         else
         {
             context.Environment.Error.WriteLine($"error[{error.Code}]: {error.Message}");
-            context.Environment.Error.WriteLine($"  fix: {error.Error.Fix}");
+            context.Environment.Error.WriteLine($"  fix: {error.Fix}");
         }
 
         return error.Error.ExitCode;
     }
 
-    public static void WriteError(Utf8JsonWriter w, ErrorCode code, string message, IReadOnlyDictionary<string, object?>? details = null)
+    public static void WriteError(Utf8JsonWriter w, ErrorCode code, string message, IReadOnlyDictionary<string, object?>? details = null, string? fix = null)
     {
         w.WriteStartObject("error");
         w.WriteString("code", code.Code);
         w.WriteString("message", message);
-        w.WriteString("fix", code.Fix);
+        w.WriteString("fix", fix ?? code.Fix);
         if (details is { Count: > 0 })
         {
             w.WriteStartObject("details");

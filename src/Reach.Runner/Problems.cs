@@ -6,10 +6,10 @@ namespace Reach.Runner;
 internal static class Problems
 {
     /// <summary>The problem for a coded error, with the HTTP status its code maps to.</summary>
-    public static IResult For(ErrorCode error, string detail, IReadOnlyDictionary<string, object?>? details = null, int? status = null)
+    public static IResult For(ErrorCode error, string detail, IReadOnlyDictionary<string, object?>? details = null, int? status = null, string? fix = null)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = error.Code, ["fix"] = error.Fix };
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = error.Code, ["fix"] = fix ?? error.Fix };
         foreach (var (key, value) in details ?? new Dictionary<string, object?>())
         {
             extensions.TryAdd(key, value);
@@ -22,7 +22,7 @@ internal static class Problems
     public static IResult For(ReachException error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return For(error.Error, error.Message, error.Details);
+        return For(error.Error, error.Message, error.Details, fix: error.Fix);
     }
 
     /// <summary>The status an error code answers with.</summary>

@@ -145,7 +145,9 @@ internal static class RunnerHost
                 : Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.Host : null;
             if (host is null)
             {
-                throw new ReachException(ErrorCatalog.RunnerUrlInvalid, $"'{url}' is not an http:// or https:// URL.");
+                throw new ReachException(ErrorCatalog.RunnerUrlInvalid, PortOutOfRange(url) is { } port
+                    ? $"'{url}': the port {port} is out of range; a port is 0 to 65535 (0 takes any free port)."
+                    : $"'{url}' is not an http:// or https:// URL.");
             }
 
             var loopback = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
@@ -180,5 +182,12 @@ internal static class RunnerHost
             rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             await Problems.For(ErrorCatalog.RunnerRateLimited, $"More than {rate} requests a second; retry after {seconds} s.").ExecuteAsync(rejected.HttpContext).ConfigureAwait(false);
         };
+    }
+
+    /// <summary>The port of an http(s) URL whose only fault is a port past 65535 (System.Uri refuses those whole).</summary>
+    private static string? PortOutOfRange(string url)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(url, @"^https?://(\[[^\]]*\]|[^/:\[\]]+):(\d+)(/.*)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return match.Success && (match.Groups[2].Value.Length > 5 || int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) > 65535) ? match.Groups[2].Value : null;
     }
 }

@@ -17,6 +17,9 @@ internal sealed partial class PostgresRunnerStore : IRunnerStore
         _dataSource = NpgsqlDataSource.Create(connectionString);
     }
 
+    // The catalogue's fix for REACH-4008 is store-neutral; this one names what a PostgreSQL operator checks.
+    private const string PostgresFix = "Check the PostgreSQL connection string (--database or REACH_DATABASE_URL), that the server is reachable and that the user may create tables; /readyz reports it.";
+
     /// <summary>The Npgsql connection string in use.</summary>
     public string ConnectionString { get; }
 
@@ -31,7 +34,10 @@ internal sealed partial class PostgresRunnerStore : IRunnerStore
         }
         catch (FormatException ex)
         {
-            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The database connection string cannot be used: {ex.Message}");
+            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The database connection string cannot be used: {ex.Message}")
+            {
+                Fix = PostgresFix,
+            };
         }
 
         var store = new PostgresRunnerStore(normalized);
@@ -42,7 +48,10 @@ internal sealed partial class PostgresRunnerStore : IRunnerStore
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
             await store.DisposeAsync().ConfigureAwait(false);
-            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The PostgreSQL database {store.Describe()} cannot be opened: {ex.Message}");
+            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The PostgreSQL database {store.Describe()} cannot be opened: {ex.Message}")
+            {
+                Fix = PostgresFix,
+            };
         }
 
         return store;

@@ -45,7 +45,10 @@ internal sealed partial class SqliteRunnerStore : IRunnerStore
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The database '{store.Path}' cannot be opened: {ex.Message}");
+            throw new ReachException(ErrorCatalog.RunnerStoreUnavailable, $"The database '{store.Path}' cannot be opened: {ex.Message}")
+            {
+                Fix = "Check that the SQLite file (REACH_HOME/reach.db unless configured) is writable and not locked by another program; /readyz reports it.",
+            };
         }
 
         return store;

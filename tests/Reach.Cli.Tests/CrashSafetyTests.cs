@@ -86,6 +86,13 @@ public class CrashSafetyTests
         }
 
         w.WriteEndArray();
+        // reach run refuses a pack without budgets (PACK006), as pack validate does.
+        w.WriteStartObject("budgets");
+        w.WriteNumber("max_steps", Steps);
+        w.WriteNumber("max_tool_calls", Steps);
+        w.WriteNumber("max_cost", 0);
+        w.WriteString("max_duration", "1h");
+        w.WriteEndObject();
         w.WriteEndObject();
         return dir;
     }

@@ -18,7 +18,8 @@ public class StrictInputCliTests
             {
               "name": "bad-call", "version": "1.0.0",
               "tools": [{ "name": "proc.exec", "permissions": ["proc:exec"], "cost": 1 }],
-              "steps": [{ "id": "go", "tool": "proc.exec", "input": {{input}} }]
+              "steps": [{ "id": "go", "tool": "proc.exec", "input": {{input}} }],
+              "budgets": { "max_steps": 5, "max_tool_calls": 5, "max_cost": 5, "max_duration": "1m" }
             }
             """);
 

@@ -1,2 +1,3 @@
 global using CsCheck;
 global using Xunit;
+global using Reach.Core.Json;

@@ -24,6 +24,10 @@ internal static class CanonicalizeCommand
         {
             input = file == "-" ? Encoding.UTF8.GetBytes(context.Environment.Input.ReadToEnd()) : File.ReadAllBytes(file);
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ReachException(ErrorCatalog.InputFileNotFound, $"No file at '{file}'.");
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ReachException(ErrorCatalog.IoFailed, $"'{file}' cannot be read: {ex.Message}");

@@ -125,6 +125,10 @@ internal static class KeyTransferCommands
         {
             return File.ReadAllText(path);
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ReachException(ErrorCatalog.InputFileNotFound, $"No key file at '{path}'.");
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ReachException(ErrorCatalog.KeyFileInvalid, $"The key file '{path}' cannot be read: {ex.Message}");

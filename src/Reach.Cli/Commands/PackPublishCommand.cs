@@ -19,7 +19,9 @@ internal static class PackPublishCommand
             var context = new CommandContext(parse, environment);
             var home = new ReachHome(environment.Home);
             var target = new RegistryConfig(home.RegistriesFile).Get(parse.GetValue(registry)!);
-            var entry = PackPublisher.Publish(Path.GetFullPath(parse.GetValue(dir)!), target.Open(), new KeyStore(home.Keys).Trusted());
+            var directory = Path.GetFullPath(parse.GetValue(dir)!);
+            Reach.Packs.Validation.PackAdmission.Require(directory, "published");
+            var entry = PackPublisher.Publish(directory, target.Open(), new KeyStore(home.Keys).Trusted());
             if (context.Json)
             {
                 context.WriteJson(w =>

@@ -17,6 +17,8 @@ internal static class PackSignCommand
         {
             var context = new CommandContext(parse, environment);
             var directory = Path.GetFullPath(parse.GetValue(dir)!);
+            // Before the passphrase prompt: a pack that validate rejects is never signed.
+            Reach.Packs.Validation.PackAdmission.Require(directory, "signed");
             var store = KeyCommand.Store(environment);
             using var signingKey = store.Open(parse.GetValue(key), name => KeyPassphrase.Read(context, name, confirm: false));
             var statement = PackSigner.Sign(directory, signingKey);

@@ -63,6 +63,10 @@ internal static class PolicyLintCommand
                 context.Environment.Output.WriteLine(errors == 0
                     ? $"{path}: ok, {warnings} warning(s)"
                     : $"{path}: {errors} error(s), {warnings} warning(s) [{ErrorCatalog.PolicyLintFailed.Code}]");
+                if (errors > 0)
+                {
+                    context.Environment.Output.WriteLine($"  fix: {ErrorCatalog.PolicyLintFailed.Fix}");
+                }
             }
 
             return errors == 0 ? 0 : 1;

@@ -47,6 +47,8 @@ internal static class ReplayCommand
             return McpReplayCommand.Execute(context, bytes, recordedHeader, entry, binding, parse);
         }
 
+        // A redacted or torn transcript never replays, whichever pack is given: say that before asking for --pack.
+        Replayer.RequireReplayable(verified);
         if (packPath is null)
         {
             packPath = entry?.PackDir

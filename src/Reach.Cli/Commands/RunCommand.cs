@@ -65,6 +65,7 @@ internal static class RunCommand
     {
         var home = new ReachHome(context.Environment.Home);
         var pack = PackLoader.Load(packPath, ToolRegistry.BuiltIn.Names);
+        Reach.Packs.Validation.PackAdmission.Require(packPath, "run");
         var inputs = RunInputs.Resolve(pack.Manifest, ReadInputs(inputText));
         context.Timing("pack loaded and inputs checked");
         home.Ensure();

@@ -27,7 +27,7 @@ public static partial class ErrorCatalog
     /// <summary>The signature is for another pack.</summary>
     public static readonly ErrorCode SignatureOtherPack = Define("REACH-5204", ErrorKind.Negative, "The signature is for another pack", "The signature files were copied from another pack; get this pack's own signature.");
     /// <summary>The signature is for another version of this pack.</summary>
-    public static readonly ErrorCode SignatureOtherVersion = Define("REACH-5205", ErrorKind.Negative, "The signature is for another version of the pack", "The signature files belong to another version; get the signature of this version.");
+    public static readonly ErrorCode SignatureOtherVersion = Define("REACH-5205", ErrorKind.Negative, "The signature is for another version of the pack", "If you raised the version in pack.json, sign the pack again (`reach pack sign DIR`); otherwise get this version's signature from its author.");
     /// <summary>A file changed after signing.</summary>
     public static readonly ErrorCode PackChangedAfterSigning = Define("REACH-5206", ErrorKind.Negative, "The pack's files changed after it was signed", "A file was swapped, added, removed or renamed after signing; restore the pack, or sign it again if you made the change.");
     /// <summary>The signature or digest file is malformed.</summary>

@@ -19,7 +19,7 @@ public static partial class ErrorCatalog
     /// <summary>The URL to bind cannot be parsed.</summary>
     public static readonly ErrorCode RunnerUrlInvalid = Define("REACH-4007", ErrorKind.Input, "The address to bind is not a URL", "Pass --urls like http://127.0.0.1:8787.");
     /// <summary>The runner's store cannot be opened or written.</summary>
-    public static readonly ErrorCode RunnerStoreUnavailable = Define("REACH-4008", ErrorKind.Environment, "The runner's database cannot be used", "Check that REACH_HOME/reach.db (or the configured database) is writable and not locked by another program; /readyz reports it.");
+    public static readonly ErrorCode RunnerStoreUnavailable = Define("REACH-4008", ErrorKind.Environment, "The runner's database cannot be used", "Check that the configured database is reachable and writable (the message names it); /readyz reports it.");
 
     /// <summary>No run with that id for the tenant.</summary>
     public static readonly ErrorCode RunnerRunNotFound = Define("REACH-4009", ErrorKind.Input, "No run with that id", "Start a run with POST /v1/runs and use the run_id it returns, with the same X-Tenant-ID.");

@@ -162,6 +162,8 @@ public static partial class ErrorCatalog
     public static readonly ErrorCode AddressInUse = Define("REACH-9010", ErrorKind.Environment, "The address to listen on is already in use", "Stop the other process on that port (another `reach serve` or `reach mcp serve`?), or take any free port: `reach serve --urls http://127.0.0.1:0` or `reach mcp serve CONNECTOR --listen 127.0.0.1:0`, which print the port they bound.");
     /// <summary>The file <c>reach run --out</c> names exists already.</summary>
     public static readonly ErrorCode OutputExists = Define("REACH-9011", ErrorKind.Input, "The --out file already exists", "Choose another --out path, or add --force to overwrite the file.");
+    /// <summary>A file named on the command line does not exist (a transcript, a bundle and a pack have their own codes, all exit 2).</summary>
+    public static readonly ErrorCode InputFileNotFound = Define("REACH-9030", ErrorKind.Input, "The input file does not exist", "Check the path; a relative path is taken from the current directory.");
     /// <summary>An unexpected internal error.</summary>
     public static readonly ErrorCode Internal = Define("REACH-9070", ErrorKind.Internal, "An unexpected internal error", "Run again with --verbose and report the trace.");
 

@@ -18,4 +18,16 @@ public sealed class ReachException : Exception
 
     /// <summary>Structured facts about the failure (line, sequence number, hashes), rendered by hosts.</summary>
     public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>
+    /// What to do: the catalogue's fix, unless the thrower knows better (the store in use, which name clashed), so a
+    /// fix never points the wrong way.
+    /// </summary>
+    public string Fix
+    {
+        get => _fix ?? Error.Fix;
+        init => _fix = value;
+    }
+
+    private readonly string? _fix;
 }

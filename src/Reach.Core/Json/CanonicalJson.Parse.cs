@@ -343,18 +343,8 @@ public static partial class CanonicalJson
 
         private static ReachException Invalid(JsonException exception)
         {
-            var line = (int)(exception.LineNumber ?? 0) + 1;
-            var column = (int)(exception.BytePositionInLine ?? 0) + 1;
-
-            // The reader's message ends with its own 0-based position, which would contradict ours.
-            var detail = exception.Message;
-            var suffix = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (suffix >= 0)
-            {
-                detail = detail[..suffix];
-            }
-
-            return At(ErrorCatalog.JsonInvalid, line, column, detail.TrimEnd('.'), null, exception);
+            var (line, column) = JsonErrorText.Position(exception);
+            return At(ErrorCatalog.JsonInvalid, line, column, JsonErrorText.Plain(exception), null, exception);
         }
 
         private static ReachException At(ErrorCode error, int line, int column, string detail, Dictionary<string, object?>? details, Exception? inner = null)

@@ -86,6 +86,17 @@ public static class Replayer
             verification = TranscriptVerifier.Verify(stream);
         }
 
+        RequireReplayable(verification);
+        return RecordedTranscript.Read(transcript);
+    }
+
+    /// <summary>
+    /// Throws when a verified transcript can never replay, whatever pack is given: torn (REACH-1204), broken, or
+    /// redacted (REACH-1201). Hosts call it before asking for anything else, so the first error is the one that matters.
+    /// </summary>
+    public static void RequireReplayable(VerificationReport verification)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
         if (!verification.Ok)
         {
             var failure = verification.Failure!;
@@ -101,8 +112,6 @@ public static class Replayer
         {
             throw new ReachException(ErrorCatalog.ReplayRedacted, $"{verification.Redacted} of {verification.Events} events are redacted; replay cannot re-execute what it cannot see.");
         }
-
-        return RecordedTranscript.Read(transcript);
     }
 
     private static Divergence? Compare(RecordedTranscript recorded, RecordedTranscript replayed, RecordedEffects fed)

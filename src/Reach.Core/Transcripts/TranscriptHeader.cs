@@ -80,9 +80,10 @@ public sealed record TranscriptHeader
         }
         catch (JsonException ex)
         {
-            throw new ReachException(ErrorCatalog.TranscriptNotJsonLines, $"Line 1 is not JSON: {ex.Message}")
+            var (_, column) = JsonErrorText.Position(ex);
+            throw new ReachException(ErrorCatalog.TranscriptNotJsonLines, string.Create(CultureInfo.InvariantCulture, $"This is not a Reach transcript (JSON Lines: one JSON object per line, the header first): line 1, column {column}: {JsonErrorText.Plain(ex)}."))
             {
-                Details = new Dictionary<string, object?> { ["line"] = 1 },
+                Details = new Dictionary<string, object?> { ["line"] = 1, ["column"] = column },
             };
         }
 

@@ -54,6 +54,14 @@ public sealed class PackInstaller
             }
         }
 
+        if (registries.Count == 0)
+        {
+            throw new ReachException(ErrorCatalog.PackNotInRegistry, $"No registries are configured, so '{spec}' cannot be looked up.")
+            {
+                Fix = "Add a registry first: `reach registry add NAME PATH` (a directory or a local git repository), then install again.",
+            };
+        }
+
         throw new ReachException(ErrorCatalog.PackNotInRegistry, version is null ? $"No registry has a pack named '{name}'." : $"No registry has {name}@{version}.");
     }
 

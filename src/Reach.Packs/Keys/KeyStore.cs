@@ -221,7 +221,10 @@ public sealed class KeyStore
 
         if (Find(publicKey.Id.ToString()) is { HasSecret: true } existing)
         {
-            throw new ReachException(ErrorCatalog.KeyExists, $"The key {publicKey.Id} is already stored as '{existing.Name}'.");
+            throw new ReachException(ErrorCatalog.KeyExists, $"The key {publicKey.Id} is already stored as '{existing.Name}'.")
+            {
+                Fix = $"Another name does not help: it is the same key. Use it as '{existing.Name}', or `reach key remove {existing.Name}` first to store it again.",
+            };
         }
 
         System.IO.Directory.CreateDirectory(Directory);

@@ -19,7 +19,7 @@ public static class PackRules
     public static readonly PackRule DeclaredToolUsed = new("PACK003", FindingSeverity.Warning, "every declared tool is used by a step", "Remove the tool from \"tools\": a pack should hold only the permissions it uses.");
 
     /// <summary>Every tool a step calls is declared.</summary>
-    public static readonly PackRule UsedToolDeclared = new("PACK004", FindingSeverity.Error, "every tool a step calls is declared", "Declare the tool in \"tools\" with the permissions it needs; an undeclared call is denied at run time.");
+    public static readonly PackRule UsedToolDeclared = new("PACK004", FindingSeverity.Error, "every tool a step calls is declared", "Declare the tool in \"tools\" with the permissions it needs; an undeclared call is denied at run time.") { RefusedAtRunTime = true };
 
     /// <summary>No wildcard permission or host.</summary>
     public static readonly PackRule NoWildcards = new("PACK005", FindingSeverity.Error, "no wildcard permissions or hosts", "Grant each permission by its full name (fs:read, fs:write, proc:exec, net:http) and list each host.");
@@ -40,7 +40,7 @@ public static class PackRules
     public static readonly PackRule FilesAccountedFor = new("PACK010", FindingSeverity.Error, "every file in the pack is accounted for", "Delete the file, or list it (or its folder) in \"files\"; pack.json, README.md, pack.digest and *.minisig need no listing.");
 
     /// <summary>Every declared tool is granted the permissions it needs.</summary>
-    public static readonly PackRule ToolPermissionsGranted = new("PACK011", FindingSeverity.Error, "every declared tool is granted the permissions it needs", "Add the permission to the tool's \"permissions\"; without it every call is denied.");
+    public static readonly PackRule ToolPermissionsGranted = new("PACK011", FindingSeverity.Error, "every declared tool is granted the permissions it needs", "Add the permission to the tool's \"permissions\"; without it every call is denied.") { RefusedAtRunTime = true };
 
     /// <summary>No tool is granted a permission it does not need.</summary>
     public static readonly PackRule NoExtraPermissions = new("PACK012", FindingSeverity.Warning, "no tool is granted a permission it does not need", "Remove the permission; docs/TOOLS.md lists what each tool needs.");
@@ -52,7 +52,7 @@ public static class PackRules
     public static readonly PackRule SchemaNamed = new("PACK014", FindingSeverity.Warning, "pack.json names the pack schema", "Add \"$schema\": \"" + PacksInfo.SchemaId + "\" so editors can check the file as you type.");
 
     /// <summary>A network tool lists the hosts it may reach, and only a network tool does.</summary>
-    public static readonly PackRule HostsListed = new("PACK015", FindingSeverity.Error, "http.get lists the hosts it may reach", "Add \"allow_hosts\" to http.get with each host it needs; without it every request is refused.");
+    public static readonly PackRule HostsListed = new("PACK015", FindingSeverity.Error, "http.get lists the hosts it may reach", "Add \"allow_hosts\" to http.get with each host it needs; without it every request is refused.") { RefusedAtRunTime = true };
 
     /// <summary>Every path in <c>files</c> names a file or folder in the pack.</summary>
     public static readonly PackRule ListedFilesExist = new("PACK016", FindingSeverity.Error, "every path in files exists in the pack", "Remove the entry or add the file; paths are relative to the pack, with '/' separators, and stay inside it.");

@@ -36,6 +36,10 @@ public static class CallFile
         {
             bytes = File.ReadAllBytes(path);
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ReachException(ErrorCatalog.InputFileNotFound, $"No call file at '{path}'.");
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ReachException(ErrorCatalog.PolicyCallInvalid, $"The call file '{path}' cannot be read: {ex.Message}");

@@ -41,7 +41,7 @@ public static class PolicyCompiler
     public static PolicyBundle Compile(ReadOnlySpan<byte> utf8)
     {
         var bundle = TryCompile(utf8, out var errors);
-        return bundle ?? throw errors[0].ToException();
+        return bundle ?? throw PolicyCompileError.ToException(errors);
     }
 
     /// <summary>Compiles <paramref name="utf8"/>; on failure returns null and every error found.</summary>
@@ -60,7 +60,7 @@ public static class PolicyCompiler
 
         using var document = JsonDocument.Parse(canonical);
         var root = document.RootElement;
-        var schemaErrors = PolicySchema.Validate(root);
+        var schemaErrors = PolicySchema.Validate(root, SourceMap(utf8));
         if (schemaErrors.Count > 0)
         {
             errors = schemaErrors;
@@ -98,6 +98,19 @@ public static class PolicyCompiler
             [.. rules],
             canonical,
             state.Conditions);
+    }
+
+    // Positions come from the text as written (the canonical form has other lines); text that canonicalized maps.
+    private static JsonSourceMap? SourceMap(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return JsonSourceMap.Build(utf8.StartsWith("\uFEFF"u8) ? utf8[3..] : utf8);
+        }
+        catch (Exception ex) when (ex is JsonException or ReachException)
+        {
+            return null;
+        }
     }
 
     private static PolicyRule CompileRule(JsonElement rule, string id, int index, string pointer, State state)

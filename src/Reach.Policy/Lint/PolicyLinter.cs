@@ -26,7 +26,7 @@ public static class PolicyLinter
             foreach (var error in errors)
             {
                 var check = error.Error == ErrorCatalog.PolicyBundleInvalid ? "schema" : error.Error == ErrorCatalog.PolicyInvalidRegex ? "invalid-regex" : "compile";
-                findings.Add(new LintFinding(LintSeverity.Error, check, error.Pointer, null, error.Message, error.Error.Code));
+                findings.Add(new LintFinding(LintSeverity.Error, check, error.Pointer, null, error.Position is { } at ? $"{at}: {error.Message}" : error.Message, error.Error.Code));
             }
 
             return findings;

@@ -1,4 +1,4 @@
-namespace Reach.Packs.Validation;
+namespace Reach.Core.Json;
 
 /// <summary>A place in a text file: 1-based line and column (the column counts UTF-16 code units, as editors do, not bytes).</summary>
 /// <param name="Line">The line, from 1.</param>

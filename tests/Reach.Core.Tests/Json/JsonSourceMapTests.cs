@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Reach.Packs.Validation;
+using Reach.Core.Json;
 
-namespace Reach.Packs.Tests.Validation;
+namespace Reach.Core.Tests.Json;
 
 public class JsonSourceMapTests
 {
