@@ -60,35 +60,4 @@ internal static class Problems
         ArgumentNullException.ThrowIfNull(error);
         return Statuses.TryGetValue(error.Code, out var status) ? status : KindStatuses.GetValueOrDefault(error.Kind, StatusCodes.Status500InternalServerError);
     }
-
-    /// <summary>Turns a <see cref="ReachException"/> escaping an endpoint into its problem, and anything else into REACH-9070.</summary>
-    public static async Task Middleware(HttpContext context, RequestDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        catch (ReachException ex) when (!context.Response.HasStarted)
-        {
-            // No answer spells out a server directory, whichever library wrote the message.
-            var sources = context.RequestServices.GetService<SessionRegistry>()?.Sources;
-            await For(ex.Error, sources?.Scrub(ex.Message) ?? ex.Message, ex.Details).ExecuteAsync(context).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
-        {
-            // Kestrel's own refusals keep their status: a body over the limit is 413 (REACH-4016), a malformed request 400.
-            var error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCatalog.RunnerRequestTooLarge : ErrorCatalog.RunnerRequestInvalid;
-            await For(error, ex.Message, status: ex.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The last line of defence: an internal error becomes a REACH-9070 problem, never a bare 500.
-        catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            var sources = context.RequestServices.GetService<SessionRegistry>()?.Sources;
-            var message = $"An internal error: {ex.GetType().Name}: {ex.Message}";
-            await For(ErrorCatalog.Internal, sources?.Scrub(message) ?? message).ExecuteAsync(context).ConfigureAwait(false);
-        }
-    }
 }

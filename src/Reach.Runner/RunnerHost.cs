@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.RateLimiting;
@@ -43,7 +44,13 @@ internal static class RunnerHost
         // A failure to start (a busy port, a refused address) is thrown to the caller, which reports it with its code;
         // the host's own Error log of it would add a stack trace even under --quiet and --json.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        if (options.LogSink is { } sink)
+        {
+            builder.Logging.AddProvider(sink);
+        }
+
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RunnerExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
@@ -86,7 +93,10 @@ internal static class RunnerHost
         }
 
         app.Use(metrics.Middleware);
-        app.Use(Problems.Middleware);
+
+        // Every exception escaping below becomes a problem (RunnerExceptionHandler), which logs what it must itself:
+        // a coded error is an answer, not an incident, and the framework's own log line would add a stack trace to each.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { SuppressDiagnosticsCallback = _ => true });
         app.Use(authenticator.Middleware);
         if (config.RateLimitPerSecond.Value > 0)
         {

@@ -25,13 +25,15 @@ internal sealed class RunnerMetrics
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var started = Stopwatch.GetTimestamp();
+
+        // Read before the request runs: the exception handler clears the endpoint of a request that threw.
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
         try
         {
             await next(context).ConfigureAwait(false);
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             _requests.AddOrUpdate((context.Request.Method, route, context.Response.StatusCode), 1, (_, n) => n + 1);
             Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - started);
             Interlocked.Increment(ref _count);
