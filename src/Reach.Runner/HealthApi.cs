@@ -11,14 +11,14 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("health").AllowAnonymous();
-        routes.MapGet("/readyz", async (RunnerOptions options, SessionRegistry sessions, HttpContext context) =>
+        routes.MapGet("/readyz", async (RunnerOptions options, SessionRegistry sessions, HttpContext context, ILogger<SessionRegistry> logger) =>
         {
             if (!Directory.Exists(options.Home) && !TryCreate(options.Home))
             {
                 return Results.Json(new { status = "not ready", reason = "REACH_HOME cannot be created" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            return await Reachable(sessions.Store, context.RequestAborted).ConfigureAwait(false)
+            return await Reachable(sessions.Store, logger, context.RequestAborted).ConfigureAwait(false)
                 ? Results.Json(new { status = "ready" })
                 : Results.Json(new { status = "not ready", reason = "the store cannot be reached", code = ErrorCatalog.RunnerStoreUnavailable.Code }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }).WithName("ready").WithTags("health").AllowAnonymous();
@@ -31,7 +31,7 @@ internal static class HealthApi
         return routes;
     }
 
-    private static async Task<bool> Reachable(IRunnerStore store, CancellationToken cancellationToken)
+    private static async Task<bool> Reachable(IRunnerStore store, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,6 +41,8 @@ internal static class HealthApi
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
+            // The type only: a driver's message can carry a connection string or a server path.
+            RunnerLog.StoreUnreachable(logger, ex.GetType().Name);
             return false;
         }
     }

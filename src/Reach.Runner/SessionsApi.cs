@@ -24,12 +24,16 @@ internal static class SessionsApi
         return routes;
     }
 
-    private static async Task<IResult> Open(HttpRequest request, SessionRegistry sessions)
+    /// <summary>The log category of session open, close and denials.</summary>
+    public const string LogCategory = "Reach.Runner.Sessions";
+
+    private static async Task<IResult> Open(HttpRequest request, SessionRegistry sessions, ILoggerFactory loggers)
     {
         var tenant = Tenants.Of(request);
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
         var setup = sessions.Prepare(tenant, PackSources.Member(body, "pack"), ApiRequests.OptionalObject(body, "inputs"), PackSources.Member(body, "policy"), PolicyMode(body));
         var session = await sessions.OpenAsync(tenant, setup).ConfigureAwait(false);
+        LogOpened(loggers, session);
         return Results.Json(Describe(session), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
     }
 
@@ -55,7 +59,7 @@ internal static class SessionsApi
         return Results.Json(SessionBody.From(stored, sessions.OpenTools(tenant, id)), RunnerHost.Json);
     }
 
-    private static async Task<IResult> ToolCall(string id, HttpRequest request, HttpResponse response, SessionRegistry sessions)
+    private static async Task<IResult> ToolCall(string id, HttpRequest request, HttpResponse response, SessionRegistry sessions, ILoggerFactory loggers)
     {
         var tenant = Tenants.Of(request);
         var session = await sessions.GetAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
@@ -85,7 +89,18 @@ internal static class SessionsApi
             throw ApiRequests.Invalid("execute", "left out (or true) when the call carries a result");
         }
 
-        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json)).ConfigureAwait(false);
+        var logger = loggers.CreateLogger(LogCategory);
+        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, outcome =>
+        {
+            // Once per recorded decision: a replayed answer (the same Idempotency-Key) was logged when it was made.
+            if (outcome.Gate is { } gate)
+            {
+                var code = outcome.Code is { } denial ? denial.Code : "none";
+                RunnerLog.CallDenied(logger, session.Id, session.Tenant, tool, gate, code);
+            }
+
+            return JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json);
+        }).ConfigureAwait(false);
         if (replayed)
         {
             response.Headers["Idempotent-Replayed"] = "true";
@@ -108,7 +123,7 @@ internal static class SessionsApi
         return Results.Json(new DecideResponse(decision), RunnerHost.Json);
     }
 
-    private static async Task<IResult> Spawn(string id, HttpRequest request, SessionRegistry sessions)
+    private static async Task<IResult> Spawn(string id, HttpRequest request, SessionRegistry sessions, ILoggerFactory loggers)
     {
         var tenant = Tenants.Of(request);
         var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
@@ -121,13 +136,18 @@ internal static class SessionsApi
         }
 
         var child = await sessions.SpawnAsync(tenant, id, tools, ApiRequests.OptionalBudgets(body, "budget"), request.HttpContext.RequestAborted).ConfigureAwait(false);
+        LogOpened(loggers, child);
         return Results.Json(Describe(child), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> Close(string id, HttpRequest request, SessionRegistry sessions)
+    private static async Task<IResult> Close(string id, HttpRequest request, SessionRegistry sessions, ILoggerFactory loggers)
     {
-        var result = await sessions.CloseAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new ClosedBody(id, RunSession.StatusText(result.Status), result.Fingerprint.ToString(), result.Events), RunnerHost.Json);
+        var tenant = Tenants.Of(request);
+        var result = await sessions.CloseAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var (status, fingerprint) = (RunSession.StatusText(result.Status), result.Fingerprint.ToString());
+        var logger = loggers.CreateLogger(LogCategory);
+        RunnerLog.SessionClosed(logger, id, tenant, status, result.Events, fingerprint);
+        return Results.Json(new ClosedBody(id, status, fingerprint, result.Events), RunnerHost.Json);
     }
 
     private static async Task<IResult> Transcript(string id, HttpRequest request, SessionRegistry sessions)
@@ -143,6 +163,15 @@ internal static class SessionsApi
 
     private static Task<IResult> Events(string id, HttpContext context, SessionRegistry sessions, CommitSignal signal) =>
         EventStreams.AnswerAsync(context, sessions.Store, signal, Tenants.Of(context.Request), id, StoredSession.SessionKind, "session_id", ErrorCatalog.RunnerSessionNotFound);
+
+    private static void LogOpened(ILoggerFactory loggers, RunnerSession session)
+    {
+        var logger = loggers.CreateLogger(LogCategory);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            RunnerLog.SessionOpened(logger, session.Id, session.Tenant, session.Pack.Manifest.Name, session.Pack.Manifest.Version);
+        }
+    }
 
     private static SessionBody Describe(RunnerSession session) => new(
         session.Id,
