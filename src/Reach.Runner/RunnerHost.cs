@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.RateLimiting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Reach.Core.Errors;
 using Reach.Runner.Config;
 
@@ -67,7 +69,6 @@ internal static class RunnerHost
         var sessions = new SessionRegistry(options.Home, store, config, options.Clock, sources);
         var signal = new CommitSignal();
         var runs = new RunRegistry(sessions, signal, options.Clock);
-        var metrics = new RunnerMetrics(sessions, runs);
         var authenticator = new TokenAuthenticator(store, requireToken, sso, options.Clock, config.AuthFailuresPerMinute.Value);
         var compliance = config.IsEnabled(FeatureFlag.ComplianceLogs) ? new ComplianceLog(options.Home, options.Clock) : null;
         builder.Services.AddSingleton(options);
@@ -75,7 +76,8 @@ internal static class RunnerHost
         builder.Services.AddSingleton(sessions);
         builder.Services.AddSingleton(signal);
         builder.Services.AddSingleton(runs);
-        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<RunnerMetrics>();
+        AddMetricsExport(builder.Services);
         builder.Services.AddHostedService(services => new BoundAddressCheck(services.GetRequiredService<IServer>(), requireToken));
         if (config.RateLimitPerSecond.Value > 0)
         {
@@ -83,6 +85,7 @@ internal static class RunnerHost
         }
 
         var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<RunnerMetrics>();
 
         // Routing first: authentication, audit and metrics decide by the endpoint the router chose (or its absence),
         // never by how the path was spelled.
@@ -110,7 +113,7 @@ internal static class RunnerHost
         app.MapRunsApi();
         app.MapPacksApi();
         app.MapFeaturesApi(config);
-        app.MapGet("/metrics", (RunnerMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4")).ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) => Problems.For(ErrorCatalog.RunnerNoSuchEndpoint, $"No endpoint answers {context.Request.Method} {context.Request.Path}.")).ExcludeFromDescription();
         RunnerOpenApi.Map(app);
 
@@ -168,6 +171,22 @@ internal static class RunnerHost
 
     /// <summary>Checks that every address is loopback (the bind of a runner without required tokens).</summary>
     public static string[] CheckLoopback(string urls) => CheckBind(urls, requireToken: false);
+
+    // The Prometheus exporter over this runner's meter alone: a meter is selected by name, and every runner in a process
+    // (the tests start many) names its own "Reach.Runner"; a view drops the instruments of the others' meters.
+    private static void AddMetricsExport(IServiceCollection services)
+    {
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("reach-runner")).WithMetrics(m => m
+            .AddMeter(RunnerMetrics.MeterName)
+
+            // Every scrape sees the requests answered before it.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.ConfigureOpenTelemetryMeterProvider((provider, builder) =>
+        {
+            var own = provider.GetRequiredService<RunnerMetrics>().Meter;
+            builder.AddView(instrument => ReferenceEquals(instrument.Meter, own) ? null : MetricStreamConfiguration.Drop);
+        });
+    }
 
     // A token bucket per token (or per client address without one): `rate` requests a second, bursts up to one second's worth.
     private static void ConfigureRateLimit(RateLimiterOptions options, int rate)
