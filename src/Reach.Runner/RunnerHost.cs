@@ -61,6 +61,9 @@ internal static class RunnerHost
 
             // Numbers are numbers: the document (and the SDK types generated from it) must not admit strings for them.
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+
+            // The API's source-generated contract first: the OpenAPI document describes the records as the endpoints bind them.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, RunnerJsonContext.Default);
         });
         RunnerOpenApi.Register(builder.Services);
         sso?.Register(builder.Services);
