@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Reach.Runner.Storage;
 
 namespace Reach.Runner;
@@ -50,7 +51,7 @@ internal sealed record SessionBody(
 }
 
 /// <summary>A page of sessions.</summary>
-internal sealed record SessionPage(IReadOnlyList<SessionBody> Sessions, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextAfter);
+internal sealed record SessionPage(IReadOnlyList<SessionBody> Sessions, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextAfter);
 
 /// <summary>The answer to closing a session.</summary>
 internal sealed record ClosedBody(string SessionId, string Status, string Fingerprint, long Events);
@@ -71,7 +72,7 @@ internal sealed record RunBody(string RunId, string Tenant, string Status, PackR
 }
 
 /// <summary>A page of runs.</summary>
-internal sealed record RunPage(IReadOnlyList<RunBody> Runs, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextAfter);
+internal sealed record RunPage(IReadOnlyList<RunBody> Runs, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextAfter);
 
 /// <summary>The answer to verifying a stored transcript, as <c>reach verify --json</c> reports it.</summary>
 internal sealed record VerifyBody(bool Ok, long Events, string? Fingerprint, bool Sealed, string? Code, string? Message, long? Line);
@@ -82,20 +83,20 @@ internal sealed record ReplayBody(bool Ok, bool Identical, long Events, string R
 /// <summary>Where a replay first diverged.</summary>
 internal sealed record DivergenceBody(string Kind, long? Seq, string? Recorded, string? Replayed, string LikelyCause);
 
-// Request bodies. The endpoints read their bodies themselves (to name a bad field in REACH-4001 and to hash the exact
-// bytes for Idempotency-Key); these records describe them in the OpenAPI document.
+// Request bodies: the endpoints bind them through RunnerJsonContext after Core's strict reader checked the bytes;
+// [JsonRequired] marks a member the request must carry (the reader and the OpenAPI document both read it).
 
-/// <summary>Open a session.</summary>
-internal sealed record OpenSessionRequest(string Pack, JsonElement? Inputs, JsonElement? Policy, string? PolicyMode);
+/// <summary>Open a session: <c>pack</c> is NAME[@VERSION] or an inline manifest of client-run tools, <c>policy</c> a name or a bundle object.</summary>
+internal sealed record OpenSessionRequest([property: JsonRequired, StringOrObject("A pack NAME or NAME@VERSION (installed, or in the runner's pack directories), or an inline manifest of client-run tools")] JsonElement? Pack, JsonElement? Inputs, [property: StringOrObject("A policy NAME from the runner's policy directories, or a policy bundle object")] JsonElement? Policy, string? PolicyMode);
 
 /// <summary>A tool's result, run by the client: output, or error.</summary>
-internal sealed record ToolResultBody(JsonElement? Output, CallError? Error);
+internal sealed record ToolResultBody(JsonElement Output, CallError? Error);
 
 /// <summary>One tool call.</summary>
-internal sealed record ToolCallBody(string Tool, JsonElement? Input, string? Step, ToolResultBody? Result, bool? Execute);
+internal sealed record ToolCallBody([property: JsonRequired] string Tool, JsonElement Input, string? Step, ToolResultBody? Result, bool? Execute);
 
 /// <summary>Ask the gates about a call without recording it.</summary>
-internal sealed record DecideBody(string Tool, JsonElement? Input, string? Step);
+internal sealed record DecideBody([property: JsonRequired] string Tool, JsonElement Input, string? Step);
 
 /// <summary>Budgets, each optional.</summary>
 internal sealed record BudgetBody(long? MaxSteps, long? MaxToolCalls, decimal? MaxCost, long? MaxDurationMs);
@@ -104,13 +105,13 @@ internal sealed record BudgetBody(long? MaxSteps, long? MaxToolCalls, decimal? M
 internal sealed record SpawnBody(IReadOnlyList<string>? Tools, BudgetBody? Budget);
 
 /// <summary>Start a pack run.</summary>
-internal sealed record StartRunBody(string Pack, JsonElement? Inputs, JsonElement? Policy);
+internal sealed record StartRunBody([property: JsonRequired, StringOrObject("A pack NAME or NAME@VERSION (installed, or in the runner's pack directories), or an inline manifest of client-run tools")] JsonElement? Pack, JsonElement? Inputs, [property: StringOrObject("A policy NAME from the runner's policy directories, or a policy bundle object")] JsonElement? Policy);
 
 /// <summary>Install a pack from a configured registry.</summary>
-internal sealed record InstallPackBody(string Pack, string? Registry);
+internal sealed record InstallPackBody([property: JsonRequired] string Pack, string? Registry);
 
 /// <summary>Verify a named pack's digest and signature.</summary>
-internal sealed record VerifyPackBody(string Pack);
+internal sealed record VerifyPackBody([property: JsonRequired] string Pack);
 
 /// <summary>Evaluate one call against a policy bundle.</summary>
-internal sealed record EvaluatePolicyBody(JsonElement Bundle, JsonElement Call, string? Mode);
+internal sealed record EvaluatePolicyBody([property: JsonRequired, StringOrObject("A policy NAME from the runner's policy directories, or a policy bundle object")] JsonElement? Bundle, [property: JsonRequired] JsonElement? Call, string? Mode);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
 using Reach.Core.Errors;
 using Reach.Core.Hashing;
 using Reach.Core.Json;
@@ -49,47 +50,105 @@ internal static class ApiRequests
         return body.ValueKind == JsonValueKind.Object ? (body, bytes) : throw new ReachException(ErrorCatalog.RunnerRequestInvalid, "The request body is not a JSON object.");
     }
 
-    public static string RequiredString(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
-            ? text
-            : throw Invalid(name, "a non-empty string");
-
-    public static string? OptionalString(JsonElement body, string name)
+    /// <summary>
+    /// The body read strictly (<see cref="ReadObjectAsync"/>), then bound to its request record through the API's
+    /// contract (<see cref="RunnerJsonContext"/>): a required member left out, or a member of the wrong JSON type, is
+    /// REACH-4001 naming the field. The checks a type cannot say (non-empty, 0 or more, one of) are the endpoint's.
+    /// </summary>
+    public static async Task<(T Body, byte[] Bytes)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type)
+        where T : class
     {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        ArgumentNullException.ThrowIfNull(type);
+        var (element, bytes) = await ReadObjectAsync(request).ConfigureAwait(false);
+        foreach (var required in RunnerJsonContext.RequiredOf(type))
         {
-            return null;
+            if (!element.TryGetProperty(required.Name, out _))
+            {
+                throw Invalid(required.Name, required.PropertyType == typeof(string) ? "a non-empty string" : Expected(required.PropertyType));
+            }
         }
 
-        return value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : throw Invalid(name, "a non-empty string");
+        try
+        {
+            return (element.Deserialize(type) ?? throw new ReachException(ErrorCatalog.RunnerRequestInvalid, "The request body is not a JSON object."), bytes);
+        }
+        catch (JsonException ex)
+        {
+            // The reader's path names the member at fault: $.budget.max_steps, $.tools[0] (the field is tools).
+            var field = FieldOf(ex.Path);
+            throw field is null
+                ? new ReachException(ErrorCatalog.RunnerRequestInvalid, "The request body does not fit the endpoint.")
+                : Invalid(field, Expected(MemberType(type, field)));
+        }
     }
 
-    public static JsonElement? OptionalObject(JsonElement body, string name)
+    /// <summary>A required string member: present (checked on reading) and not empty.</summary>
+    public static string NonEmpty(string? value, string name) => value is { Length: > 0 } text ? text : throw Invalid(name, "a non-empty string");
+
+    /// <summary>An optional string member: absent, null, or not empty.</summary>
+    public static string? NonEmptyOrNone(string? value, string name) => value is null || value.Length > 0 ? value : throw Invalid(name, "a non-empty string");
+
+    /// <summary>An optional object member: absent, null, or an object.</summary>
+    public static JsonElement? ObjectOrNone(JsonElement? value, string name) =>
+        value is not { } given || given.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : given.ValueKind == JsonValueKind.Object ? given : throw Invalid(name, "an object");
+
+    private static string? FieldOf(string? path)
     {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (path is null || !path.StartsWith('$'))
         {
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Object ? value : throw Invalid(name, "an object");
+        var field = path[1..].TrimStart('.');
+        var index = field.IndexOf('[', StringComparison.Ordinal);
+        field = index < 0 ? field : field[..index];
+        return field.Length == 0 ? null : field;
     }
 
-    /// <summary>A budgets object: <c>max_steps</c>, <c>max_tool_calls</c>, <c>max_cost</c>, <c>max_duration_ms</c>, each optional.</summary>
-    public static Budgets? OptionalBudgets(JsonElement body, string name)
+    private static Type? MemberType(JsonTypeInfo type, string field)
     {
-        if (OptionalObject(body, name) is not { } value)
+        Type? current = null;
+        var info = type;
+        foreach (var name in field.Split('.'))
+        {
+            var property = info?.Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                return null;
+            }
+
+            current = property.PropertyType;
+            info = RunnerJsonContext.Api.GetTypeInfo(Nullable.GetUnderlyingType(current) ?? current);
+        }
+
+        return current;
+    }
+
+    // What a member's type admits, in the words of the problem's detail.
+    private static string Expected(Type? type) => (type is null ? null : Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        null => "of the type the endpoint expects (GET /openapi/v1.json)",
+        var t when t == typeof(string) => "a string",
+        var t when t == typeof(long) || t == typeof(int) => "a whole number",
+        var t when t == typeof(decimal) || t == typeof(double) => "a number",
+        var t when t == typeof(bool) => "true or false",
+        var t when t == typeof(JsonElement) => "given",
+        var t when typeof(IEnumerable<string>).IsAssignableFrom(t) => "an array of strings",
+        _ => "an object",
+    };
+
+    /// <summary>A budgets object: <c>max_steps</c>, <c>max_tool_calls</c>, <c>max_cost</c>, <c>max_duration_ms</c>, each optional and 0 or more.</summary>
+    public static Budgets? BudgetsOf(BudgetBody? body, string name)
+    {
+        if (body is null)
         {
             return null;
         }
 
-        long? Whole(string member) => value.TryGetProperty(member, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0 ? n : throw Invalid($"{name}.{member}", "a whole number, 0 or more")
-            : null;
-        decimal? cost = value.TryGetProperty("max_cost", out var c) && c.ValueKind != JsonValueKind.Null
-            ? c.ValueKind == JsonValueKind.Number && c.TryGetDecimal(out var d) && d >= 0 ? d : throw Invalid($"{name}.max_cost", "a number, 0 or more")
-            : null;
-        var duration = Whole("max_duration_ms");
-        return new Budgets { MaxSteps = Whole("max_steps"), MaxToolCalls = Whole("max_tool_calls"), MaxCost = cost, MaxDuration = duration is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
+        long? Whole(long? value, string member) => value is null or >= 0 ? value : throw Invalid($"{name}.{member}", "a whole number, 0 or more");
+        var cost = body.MaxCost is null or >= 0 ? body.MaxCost : throw Invalid($"{name}.max_cost", "a number, 0 or more");
+        var duration = Whole(body.MaxDurationMs, "max_duration_ms");
+        return new Budgets { MaxSteps = Whole(body.MaxSteps, "max_steps"), MaxToolCalls = Whole(body.MaxToolCalls, "max_tool_calls"), MaxCost = cost, MaxDuration = duration is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
     }
 
     public static long QueryInteger(HttpRequest request, string name, long fallback, long min, long max)

@@ -97,6 +97,10 @@ internal sealed class ComplianceLog : IDisposable
         ArgumentNullException.ThrowIfNull(next);
         var request = context.Request;
         var audited = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method) && !HttpMethods.IsTrace(request.Method);
+
+        // Read before the request runs: the exception handler clears the endpoint and route values of a request that threw.
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? request.Path.Value ?? string.Empty;
+        var id = context.GetRouteValue("id") as string;
         try
         {
             await next(context).ConfigureAwait(false);
@@ -105,7 +109,6 @@ internal sealed class ComplianceLog : IDisposable
         {
             if (audited)
             {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? request.Path.Value ?? string.Empty;
                 string tenant;
                 try
                 {
@@ -116,7 +119,7 @@ internal sealed class ComplianceLog : IDisposable
                     tenant = "(invalid)";
                 }
 
-                Record(tenant, Tenants.CallerOf(context), $"{request.Method} {route}", context.GetRouteValue("id") as string, context.Response.StatusCode);
+                Record(tenant, Tenants.CallerOf(context), $"{request.Method} {route}", id, context.Response.StatusCode);
             }
         }
     }

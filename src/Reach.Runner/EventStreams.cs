@@ -59,7 +59,7 @@ internal static class EventStreams
             }
 
             await StreamAsync(context, store, signal, tenant, id, after).ConfigureAwait(false);
-            return Results.Empty;
+            return TypedResults.Empty;
         }
 
         var limit = (int)ApiRequests.QueryInteger(request, "limit", ApiRequests.DefaultLimit, 1, ApiRequests.MaxLimit);
@@ -89,7 +89,7 @@ internal static class EventStreams
             writer.WriteEndObject();
         }
 
-        return Results.Bytes(body.ToArray(), "application/json");
+        return TypedResults.Bytes(body.ToArray(), "application/json");
     }
 
     private static async Task StreamAsync(HttpContext context, IRunnerStore store, CommitSignal signal, string tenant, string id, long after)

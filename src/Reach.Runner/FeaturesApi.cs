@@ -21,7 +21,7 @@ internal static partial class FeaturesApi
         }
 
         var body = Render(config);
-        routes.MapGroup("/v1").MapGet("/features", () => Results.Bytes(body, "application/json")).WithName("getFeatures").WithTags("features").Produces(StatusCodes.Status200OK, contentType: "application/json");
+        routes.MapGroup("/v1").MapGet("/features", () => TypedResults.Bytes(body, "application/json")).WithName("getFeatures").WithTags("features").Produces(StatusCodes.Status200OK, contentType: "application/json");
         return routes;
     }
 

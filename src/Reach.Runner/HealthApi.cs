@@ -10,19 +10,19 @@ internal static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("health").AllowAnonymous();
-        routes.MapGet("/readyz", async (RunnerOptions options, SessionRegistry sessions, HttpContext context) =>
+        routes.MapGet("/healthz", () => TypedResults.Json(new { status = "ok" })).WithName("health").WithTags("health").AllowAnonymous();
+        routes.MapGet("/readyz", async (RunnerOptions options, SessionRegistry sessions, HttpContext context, ILogger<SessionRegistry> logger) =>
         {
             if (!Directory.Exists(options.Home) && !TryCreate(options.Home))
             {
-                return Results.Json(new { status = "not ready", reason = "REACH_HOME cannot be created" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return TypedResults.Json(new ReadinessBody("not ready", "REACH_HOME cannot be created", null), statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            return await Reachable(sessions.Store, context.RequestAborted).ConfigureAwait(false)
-                ? Results.Json(new { status = "ready" })
-                : Results.Json(new { status = "not ready", reason = "the store cannot be reached", code = ErrorCatalog.RunnerStoreUnavailable.Code }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return await Reachable(sessions.Store, logger, context.RequestAborted).ConfigureAwait(false)
+                ? TypedResults.Json(new ReadinessBody("ready", null, null))
+                : TypedResults.Json(new ReadinessBody("not ready", "the store cannot be reached", ErrorCatalog.RunnerStoreUnavailable.Code), statusCode: StatusCodes.Status503ServiceUnavailable);
         }).WithName("ready").WithTags("health").AllowAnonymous();
-        routes.MapGroup("/v1").MapGet("/version", () => Results.Json(new
+        routes.MapGroup("/v1").MapGet("/version", () => TypedResults.Json(new
         {
             version = typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",
             engine = EngineInfo.Engine,
@@ -31,7 +31,7 @@ internal static class HealthApi
         return routes;
     }
 
-    private static async Task<bool> Reachable(IRunnerStore store, CancellationToken cancellationToken)
+    private static async Task<bool> Reachable(IRunnerStore store, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,6 +41,8 @@ internal static class HealthApi
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
+            // The type only: a driver's message can carry a connection string or a server path.
+            RunnerLog.StoreUnreachable(logger, ex.GetType().Name);
             return false;
         }
     }
@@ -58,3 +60,6 @@ internal static class HealthApi
         }
     }
 }
+
+/// <summary>What <c>/readyz</c> answers: ready, or not ready with the reason (and the code when the store is at fault).</summary>
+internal sealed record ReadinessBody(string Status, string? Reason, string? Code);

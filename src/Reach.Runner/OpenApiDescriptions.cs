@@ -195,11 +195,12 @@ internal static class OpenApiDescriptions
     /// The API leaves null members out of its answers (and accepts them left out of requests), so a member whose
     /// schema admits null is not required, whatever the record's constructor says.
     /// </summary>
-    // A request body requires exactly the members the endpoint requires; nested objects are checked by the endpoint,
-    // which names the bad field (REACH-4001), so their members are described as optional.
-    private static OpenApiSchema Required(OpenApiSchema schema, string[] required)
+    // A request body requires exactly the members its record marks [JsonRequired] (the reader refuses a body without
+    // them); nested objects are checked by the endpoint, which names the bad field (REACH-4001), so their members are
+    // described as optional.
+    private static OpenApiSchema Required(OpenApiSchema schema, Type body)
     {
-        schema.Required = new HashSet<string>(required, StringComparer.Ordinal);
+        schema.Required = new HashSet<string>(RunnerJsonContext.RequiredOf(RunnerJsonContext.Api.GetTypeInfo(body) ?? throw new InvalidOperationException($"{body.Name} is not in the API contract.")).Select(p => p.Name), StringComparer.Ordinal);
         foreach (var property in schema.Properties?.Values ?? [])
         {
             Lenient(property);
@@ -236,6 +237,20 @@ internal static class OpenApiDescriptions
         }
     }
 
+    /// <summary>A member bound as any JSON but that is a name or an object (<see cref="StringOrObjectAttribute"/>) says so.</summary>
+    public static Task DescribeSchema(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(StringOrObjectAttribute), inherit: false).OfType<StringOrObjectAttribute>().FirstOrDefault() is { } shape)
+        {
+            schema.Description = shape.Description;
+            schema.OneOf = [new OpenApiSchema { Type = JsonSchemaType.String }, new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema() }];
+        }
+
+        return Task.CompletedTask;
+    }
+
     public static async Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         if (operation.OperationId is not { } id || !Operations.TryGetValue(id, out var described))
@@ -257,7 +272,7 @@ internal static class OpenApiDescriptions
                 Required = true,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/json"] = new OpenApiMediaType { Schema = Required(await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken).ConfigureAwait(false), body.Required) },
+                    ["application/json"] = new OpenApiMediaType { Schema = Required(await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken).ConfigureAwait(false), body.Type) },
                 },
             };
         }
@@ -313,4 +328,4 @@ internal static class OpenApiDescriptions
 /// Names the JSON body an endpoint reads (for the OpenAPI document). Not <c>Accepts&lt;T&gt;</c>: that metadata also
 /// makes routing refuse any other Content-Type, and the runner reads JSON whatever the client labels it (curl -d).
 /// </summary>
-internal sealed record RequestBody(Type Type, params string[] Required);
+internal sealed record RequestBody(Type Type);

@@ -281,10 +281,6 @@ internal sealed class PackSources
             : throw NotAName("pack");
     }
 
-    /// <summary>A body member that may be a name or an object (<c>pack</c>, <c>policy</c>); null when absent or null.</summary>
-    public static JsonElement? Member(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
     private string PolicyFile(string name, string field)
     {
         if (!IsName(name))

@@ -19,15 +19,15 @@ internal static class PacksApi
     {
         var packs = routes.MapGroup("/v1/packs").WithTags("packs");
         packs.MapGet("/", List).WithName("listPacks").Produces<PackListBody>();
-        packs.MapPost("/install", Install).WithName("installPack").WithMetadata(new RequestBody(typeof(InstallPackBody), "pack")).Produces<InstalledBody>();
-        packs.MapPost("/verify", Verify).WithName("verifyPack").WithMetadata(new RequestBody(typeof(VerifyPackBody), "pack")).Produces<PackVerifiedBody>();
-        routes.MapGroup("/v1/policies").WithTags("policies").MapPost("/evaluate", Evaluate).WithName("evaluatePolicy").WithMetadata(new RequestBody(typeof(EvaluatePolicyBody), "bundle", "call")).Produces<PolicyDecisionBody>();
+        packs.MapPost("/install", Install).WithName("installPack").WithMetadata(new RequestBody(typeof(InstallPackBody))).Produces<InstalledBody>();
+        packs.MapPost("/verify", Verify).WithName("verifyPack").WithMetadata(new RequestBody(typeof(VerifyPackBody))).Produces<PackVerifiedBody>();
+        routes.MapGroup("/v1/policies").WithTags("policies").MapPost("/evaluate", Evaluate).WithName("evaluatePolicy").WithMetadata(new RequestBody(typeof(EvaluatePolicyBody))).Produces<PolicyDecisionBody>();
         return routes;
     }
 
     // The tenant's own installs, then the operator's (a tenant's install of a name shadows the operator's for it alone);
     // each with its path inside its packs directory, never the server's.
-    private static IResult List(HttpRequest request, SessionRegistry sessions)
+    private static JsonHttpResult<PackListBody> List(HttpRequest request, SessionRegistry sessions)
     {
         var tenant = Tenants.Of(request);
         var listed = new List<InstalledPackBody>();
@@ -37,43 +37,43 @@ internal static class PacksApi
             listed.AddRange(installed.Where(p => scope == "tenant" || listed.All(l => l.Name != p.Key)).Select(p => new InstalledPackBody(p.Key, p.Value.Version, p.Value.Digest, p.Value.KeyId, p.Value.Registry, Relative(p.Value.Path), scope)));
         }
 
-        return Results.Json(new PackListBody(listed), RunnerHost.Json);
+        return TypedResults.Json(new PackListBody(listed), RunnerJsonContext.Api.PackListBody);
     }
 
     // Installs for the request's tenant only: another tenant's "pack":"NAME" still resolves as before.
     private static async Task<IResult> Install(HttpRequest request, RunnerOptions options, SessionRegistry sessions)
     {
         var tenant = Tenants.Of(request);
-        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var spec = ApiRequests.RequiredString(body, "pack");
+        var (body, _) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.InstallPackBody).ConfigureAwait(false);
+        var spec = ApiRequests.NonEmpty(body.Pack, "pack");
         var config = new RegistryConfig(Path.Combine(options.Home, "registries.json"));
-        var registries = ApiRequests.OptionalString(body, "registry") is { } only ? [config.Get(only).Open()] : config.List().ConvertAll(r => r.Open());
+        var registries = ApiRequests.NonEmptyOrNone(body.Registry, "registry") is { } only ? [config.Get(only).Open()] : config.List().ConvertAll(r => r.Open());
         var (source, entry) = PackInstaller.Find(registries, spec);
         var packs = sessions.Sources.TenantPacks(tenant);
         var installer = new PackInstaller(packs, sessions.Sources.Trusted(), sessions.Sources.Cache());
         var result = installer.Install(source, entry, allowDowngrade: false);
-        return Results.Json(new InstalledBody(result.Name, result.Version, result.Digest, result.KeyId, result.Signer, result.Registry, Relative(Path.GetRelativePath(packs, result.Directory)), result.PreviousVersion, result.AlreadyInstalled), RunnerHost.Json);
+        return TypedResults.Json(new InstalledBody(result.Name, result.Version, result.Digest, result.KeyId, result.Signer, result.Registry, Relative(Path.GetRelativePath(packs, result.Directory)), result.PreviousVersion, result.AlreadyInstalled), RunnerJsonContext.Api.InstalledBody);
     }
 
     private static async Task<IResult> Verify(HttpRequest request, SessionRegistry sessions)
     {
-        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var directory = sessions.Sources.ResolvePack(Tenants.Of(request), ApiRequests.RequiredString(body, "pack"));
+        var (body, _) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.VerifyPackBody).ConfigureAwait(false);
+        var directory = sessions.Sources.ResolvePack(Tenants.Of(request), ApiRequests.NonEmpty(body.Pack, "pack"));
         var verified = PackVerifier.Verify(directory, sessions.Sources.Trusted(), sessions.Sources.Cache());
-        return Results.Json(new PackVerifiedBody(true, verified.Name, verified.Version, verified.Digest.ToString(), verified.KeyId.ToString(), verified.Signer), RunnerHost.Json);
+        return TypedResults.Json(new PackVerifiedBody(true, verified.Name, verified.Version, verified.Digest.ToString(), verified.KeyId.ToString(), verified.Signer), RunnerJsonContext.Api.PackVerifiedBody);
     }
 
     private static async Task<IResult> Evaluate(HttpRequest request, SessionRegistry sessions)
     {
-        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var given = PackSources.Member(body, "bundle") ?? throw ApiRequests.Invalid("bundle", "a policy name or a policy bundle object");
+        var (body, _) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.EvaluatePolicyBody).ConfigureAwait(false);
+        var given = body.Bundle is { ValueKind: not JsonValueKind.Null } bundleGiven ? bundleGiven : throw ApiRequests.Invalid("bundle", "a policy name or a policy bundle object");
         var (bundle, _) = sessions.Sources.ResolvePolicy(Tenants.Of(request), given, "bundle");
-        var call = ApiRequests.OptionalObject(body, "call") ?? throw ApiRequests.Invalid("call", "an object (the call file format of 'reach policy explain')");
-        var mode = ApiRequests.OptionalString(body, "mode") is { } text ? PolicyModes.Parse(text) : PolicyMode.Enforce;
+        var call = ApiRequests.ObjectOrNone(body.Call, "call") ?? throw ApiRequests.Invalid("call", "an object (the call file format of 'reach policy explain')");
+        var mode = ApiRequests.NonEmptyOrNone(body.Mode, "mode") is { } text ? PolicyModes.Parse(text) : PolicyMode.Enforce;
         var decision = CallGates.Decide(new PolicyGate(bundle, mode), CallFile.FromElement(call, "call"));
-        return Results.Json(
+        return TypedResults.Json(
             new PolicyDecisionBody(decision.Effect == GateEffect.Permit, decision.Effect == GateEffect.Permit ? "permit" : "deny", decision.Code?.Code, decision.Reason, decision.Rules, decision.Mode, decision.WouldDeny ? true : null, bundle.Digest.ToString()),
-            RunnerHost.Json);
+            RunnerJsonContext.Api.PolicyDecisionBody);
     }
 
     // A path inside a packs directory, with '/' on every system.

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Reach.Core.Errors;
 
 namespace Reach.Runner;
@@ -5,8 +6,36 @@ namespace Reach.Runner;
 /// <summary>RFC 9457 problem details carrying the catalogue code.</summary>
 internal static class Problems
 {
+    /// <summary>
+    /// The codes whose status is not their kind's (<see cref="StatusFor"/>): a missing thing is 404, a closed session 409,
+    /// a missing or wrong credential 401 or 403, a refused spawn 403, a body over the limit 413, a limit on requests 429.
+    /// </summary>
+    public static readonly FrozenDictionary<string, int> Statuses = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        [ErrorCatalog.RunnerSessionNotFound.Code] = StatusCodes.Status404NotFound,
+        [ErrorCatalog.RunnerRunNotFound.Code] = StatusCodes.Status404NotFound,
+        [ErrorCatalog.RunnerNoSuchEndpoint.Code] = StatusCodes.Status404NotFound,
+        [ErrorCatalog.RunnerSessionClosed.Code] = StatusCodes.Status409Conflict,
+        [ErrorCatalog.RunnerUnauthorized.Code] = StatusCodes.Status401Unauthorized,
+        [ErrorCatalog.RunnerTenantForbidden.Code] = StatusCodes.Status403Forbidden,
+        [ErrorCatalog.RunnerSpawnLimit.Code] = StatusCodes.Status403Forbidden,
+        [ErrorCatalog.SpawnBudgetExhausted.Code] = StatusCodes.Status403Forbidden,
+        [ErrorCatalog.RunnerRequestTooLarge.Code] = StatusCodes.Status413PayloadTooLarge,
+        [ErrorCatalog.RunnerRateLimited.Code] = StatusCodes.Status429TooManyRequests,
+        [ErrorCatalog.RunnerAuthFailuresLimited.Code] = StatusCodes.Status429TooManyRequests,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The status of every other code, by its kind: bad input 400, a negative answer 422, the rest 500.</summary>
+    public static readonly FrozenDictionary<ErrorKind, int> KindStatuses = new Dictionary<ErrorKind, int>
+    {
+        [ErrorKind.Input] = StatusCodes.Status400BadRequest,
+        [ErrorKind.Negative] = StatusCodes.Status422UnprocessableEntity,
+        [ErrorKind.Environment] = StatusCodes.Status500InternalServerError,
+        [ErrorKind.Internal] = StatusCodes.Status500InternalServerError,
+    }.ToFrozenDictionary();
+
     /// <summary>The problem for a coded error, with the HTTP status its code maps to.</summary>
-    public static IResult For(ErrorCode error, string detail, IReadOnlyDictionary<string, object?>? details = null, int? status = null, string? fix = null)
+    public static ProblemHttpResult For(ErrorCode error, string detail, IReadOnlyDictionary<string, object?>? details = null, int? status = null, string? fix = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = error.Code, ["fix"] = fix ?? error.Fix };
@@ -15,86 +44,20 @@ internal static class Problems
             extensions.TryAdd(key, value);
         }
 
-        return Results.Problem(detail: detail, statusCode: status ?? StatusFor(error), title: error.Title, type: "urn:reach:error:" + error.Code, extensions: extensions);
+        return TypedResults.Problem(detail: detail, statusCode: status ?? StatusFor(error), title: error.Title, type: "urn:reach:error:" + error.Code, extensions: extensions);
     }
 
     /// <summary>The problem for a <see cref="ReachException"/>.</summary>
-    public static IResult For(ReachException error)
+    public static ProblemHttpResult For(ReachException error)
     {
         ArgumentNullException.ThrowIfNull(error);
         return For(error.Error, error.Message, error.Details, fix: error.Fix);
     }
 
-    /// <summary>The status an error code answers with.</summary>
+    /// <summary>The status an error code answers with: its own (<see cref="Statuses"/>), else its kind's (<see cref="KindStatuses"/>).</summary>
     public static int StatusFor(ErrorCode error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (error == ErrorCatalog.RunnerSessionNotFound || error == ErrorCatalog.RunnerRunNotFound || error == ErrorCatalog.RunnerNoSuchEndpoint)
-        {
-            return StatusCodes.Status404NotFound;
-        }
-
-        if (error == ErrorCatalog.RunnerSessionClosed)
-        {
-            return StatusCodes.Status409Conflict;
-        }
-
-        if (error == ErrorCatalog.RunnerUnauthorized)
-        {
-            return StatusCodes.Status401Unauthorized;
-        }
-
-        if (error == ErrorCatalog.RunnerTenantForbidden || error == ErrorCatalog.RunnerSpawnLimit || error == ErrorCatalog.SpawnBudgetExhausted)
-        {
-            return StatusCodes.Status403Forbidden;
-        }
-
-        if (error == ErrorCatalog.RunnerRequestTooLarge)
-        {
-            return StatusCodes.Status413PayloadTooLarge;
-        }
-
-        if (error == ErrorCatalog.RunnerRateLimited || error == ErrorCatalog.RunnerAuthFailuresLimited)
-        {
-            return StatusCodes.Status429TooManyRequests;
-        }
-
-        return error.Kind switch
-        {
-            ErrorKind.Input => StatusCodes.Status400BadRequest,
-            ErrorKind.Negative => StatusCodes.Status422UnprocessableEntity,
-            _ => StatusCodes.Status500InternalServerError,
-        };
-    }
-
-    /// <summary>Turns a <see cref="ReachException"/> escaping an endpoint into its problem, and anything else into REACH-9070.</summary>
-    public static async Task Middleware(HttpContext context, RequestDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        catch (ReachException ex) when (!context.Response.HasStarted)
-        {
-            // No answer spells out a server directory, whichever library wrote the message.
-            var sources = context.RequestServices.GetService<SessionRegistry>()?.Sources;
-            await For(ex.Error, sources?.Scrub(ex.Message) ?? ex.Message, ex.Details).ExecuteAsync(context).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
-        {
-            // Kestrel's own refusals keep their status: a body over the limit is 413 (REACH-4016), a malformed request 400.
-            var error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCatalog.RunnerRequestTooLarge : ErrorCatalog.RunnerRequestInvalid;
-            await For(error, ex.Message, status: ex.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The last line of defence: an internal error becomes a REACH-9070 problem, never a bare 500.
-        catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            var sources = context.RequestServices.GetService<SessionRegistry>()?.Sources;
-            var message = $"An internal error: {ex.GetType().Name}: {ex.Message}";
-            await For(ErrorCatalog.Internal, sources?.Scrub(message) ?? message).ExecuteAsync(context).ConfigureAwait(false);
-        }
+        return Statuses.TryGetValue(error.Code, out var status) ? status : KindStatuses.GetValueOrDefault(error.Kind, StatusCodes.Status500InternalServerError);
     }
 }

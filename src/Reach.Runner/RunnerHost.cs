@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.RateLimiting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Reach.Core.Errors;
 using Reach.Configuration;
 
@@ -46,7 +49,13 @@ internal static class RunnerHost
         // A failure to start (a busy port, a refused address) is thrown to the caller, which reports it with its code;
         // the host's own Error log of it would add a stack trace even under --quiet and --json.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        if (options.LogSink is { } sink)
+        {
+            builder.Logging.AddProvider(sink);
+        }
+
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RunnerExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
@@ -55,6 +64,9 @@ internal static class RunnerHost
 
             // Numbers are numbers: the document (and the SDK types generated from it) must not admit strings for them.
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+
+            // The API's source-generated contract first: the OpenAPI document describes the records as the endpoints bind them.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, RunnerJsonContext.Default);
         });
         RunnerOpenApi.Register(builder.Services);
         sso?.Register(builder.Services);
@@ -63,7 +75,6 @@ internal static class RunnerHost
         var sessions = new SessionRegistry(options.Home, store, config, options.Clock, sources);
         var signal = new CommitSignal();
         var runs = new RunRegistry(sessions, signal, options.Clock);
-        var metrics = new RunnerMetrics(sessions, runs);
         var authenticator = new TokenAuthenticator(store, requireToken, sso, options.Clock, config.AuthFailuresPerMinute.Value);
         var compliance = config.IsEnabled(FeatureFlag.ComplianceLogs) ? new ComplianceLog(options.Home, options.Clock) : null;
         builder.Services.AddSingleton(options);
@@ -71,7 +82,8 @@ internal static class RunnerHost
         builder.Services.AddSingleton(sessions);
         builder.Services.AddSingleton(signal);
         builder.Services.AddSingleton(runs);
-        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<RunnerMetrics>();
+        AddMetricsExport(builder.Services);
         builder.Services.AddHostedService(services => new BoundAddressCheck(services.GetRequiredService<IServer>(), requireToken));
         if (config.RateLimitPerSecond.Value > 0)
         {
@@ -79,6 +91,7 @@ internal static class RunnerHost
         }
 
         var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<RunnerMetrics>();
 
         // Routing first: authentication, audit and metrics decide by the endpoint the router chose (or its absence),
         // never by how the path was spelled.
@@ -89,7 +102,10 @@ internal static class RunnerHost
         }
 
         app.Use(metrics.Middleware);
-        app.Use(Problems.Middleware);
+
+        // Every exception escaping below becomes a problem (RunnerExceptionHandler), which logs what it must itself:
+        // a coded error is an answer, not an incident, and the framework's own log line would add a stack trace to each.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { SuppressDiagnosticsCallback = _ => true });
         app.Use(authenticator.Middleware);
         if (config.RateLimitPerSecond.Value > 0)
         {
@@ -103,7 +119,7 @@ internal static class RunnerHost
         app.MapRunsApi();
         app.MapPacksApi();
         app.MapFeaturesApi(config);
-        app.MapGet("/metrics", (RunnerMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4")).ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapFallback((HttpContext context) => Problems.For(ErrorCatalog.RunnerNoSuchEndpoint, $"No endpoint answers {context.Request.Method} {context.Request.Path}.")).ExcludeFromDescription();
         RunnerOpenApi.Map(app);
 
@@ -159,6 +175,22 @@ internal static class RunnerHost
         }
 
         return list;
+    }
+
+    // The Prometheus exporter over this runner's meter alone: a meter is selected by name, and every runner in a process
+    // (the tests start many) names its own "Reach.Runner"; a view drops the instruments of the others' meters.
+    private static void AddMetricsExport(IServiceCollection services)
+    {
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("reach-runner")).WithMetrics(m => m
+            .AddMeter(RunnerMetrics.MeterName)
+
+            // Every scrape sees the requests answered before it.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.ConfigureOpenTelemetryMeterProvider((provider, builder) =>
+        {
+            var own = provider.GetRequiredService<RunnerMetrics>().Meter;
+            builder.AddView(instrument => ReferenceEquals(instrument.Meter, own) ? null : MetricStreamConfiguration.Drop);
+        });
     }
 
     // A token bucket per token (or per client address without one): `rate` requests a second, bursts up to one second's worth.

@@ -1,61 +1,56 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace Reach.Runner;
 
-/// <summary><c>/metrics</c> in the Prometheus text format: requests by route and status, their total time, open sessions and running runs.</summary>
+/// <summary>
+/// The runner's instruments (meter <c>Reach.Runner</c>), exported at <c>/metrics</c> by OpenTelemetry's Prometheus
+/// exporter: requests by method, route and status, the time spent answering them, open sessions and running runs.
+/// The meter comes from the host's <see cref="IMeterFactory"/>, so two runners in one process count apart.
+/// </summary>
 internal sealed class RunnerMetrics
 {
-    private readonly ConcurrentDictionary<(string Method, string Route, int Status), long> _requests = new();
-    private readonly SessionRegistry _sessions;
-    private readonly RunRegistry _runs;
-    private long _ticks;
-    private long _count;
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Reach.Runner";
 
-    public RunnerMetrics(SessionRegistry sessions, RunRegistry runs)
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+
+    public RunnerMetrics(IMeterFactory meters, SessionRegistry sessions, RunRegistry runs)
     {
-        _sessions = sessions;
-        _runs = runs;
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(runs);
+        Meter = meters.Create(MeterName);
+
+        // Prometheus names (the exporter's translation): reach_http_requests_total, reach_http_request_seconds (a
+        // histogram: _bucket, _sum, _count), reach_sessions_open, reach_runs_running.
+        _requests = Meter.CreateCounter<long>("reach.http.requests", description: "HTTP requests answered, by method, route and status.");
+        _duration = Meter.CreateHistogram<double>("reach.http.request", unit: "s", description: "Time spent answering HTTP requests.");
+        Meter.CreateObservableGauge("reach.sessions.open", () => (long)sessions.OpenCount, description: "Agent sessions open in this runner.");
+        Meter.CreateObservableGauge("reach.runs.running", () => (long)runs.Running, description: "Pack runs executing in this runner.");
     }
+
+    /// <summary>The meter the instruments belong to (the exporter keeps only this runner's).</summary>
+    public Meter Meter { get; }
 
     public async Task Middleware(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var started = Stopwatch.GetTimestamp();
+
+        // Read before the request runs: the exception handler clears the endpoint of a request that threw.
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
         try
         {
             await next(context).ConfigureAwait(false);
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            _requests.AddOrUpdate((context.Request.Method, route, context.Response.StatusCode), 1, (_, n) => n + 1);
-            Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - started);
-            Interlocked.Increment(ref _count);
+            var tags = new TagList { { "method", context.Request.Method }, { "route", route }, { "status", context.Response.StatusCode } };
+            _requests.Add(1, tags);
+            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         }
     }
-
-    public string Render()
-    {
-        var text = new StringBuilder();
-        text.Append("# HELP reach_http_requests_total HTTP requests answered, by method, route and status.\n# TYPE reach_http_requests_total counter\n");
-        foreach (var ((method, route, status), count) in _requests.OrderBy(r => r.Key.Route, StringComparer.Ordinal).ThenBy(r => r.Key.Method, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"reach_http_requests_total{{method=\"{method}\",route=\"{Escape(route)}\",status=\"{status}\"}} {count}\n");
-        }
-
-        var seconds = (double)Interlocked.Read(ref _ticks) / Stopwatch.Frequency;
-        text.Append("# HELP reach_http_request_seconds Time spent answering HTTP requests.\n# TYPE reach_http_request_seconds summary\n");
-        text.Append(CultureInfo.InvariantCulture, $"reach_http_request_seconds_sum {seconds:R}\nreach_http_request_seconds_count {Interlocked.Read(ref _count)}\n");
-        text.Append("# HELP reach_sessions_open Agent sessions open in this runner.\n# TYPE reach_sessions_open gauge\n");
-        text.Append(CultureInfo.InvariantCulture, $"reach_sessions_open {_sessions.OpenCount}\n");
-        text.Append("# HELP reach_runs_running Pack runs executing in this runner.\n# TYPE reach_runs_running gauge\n");
-        text.Append(CultureInfo.InvariantCulture, $"reach_runs_running {_runs.Running}\n");
-        return text.ToString();
-    }
-
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }

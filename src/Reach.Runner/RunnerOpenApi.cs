@@ -15,6 +15,7 @@ internal static class RunnerOpenApi
             options.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1;
             options.AddDocumentTransformer(OpenApiDescriptions.DescribeDocument);
             options.AddOperationTransformer(OpenApiDescriptions.DescribeOperation);
+            options.AddSchemaTransformer(OpenApiDescriptions.DescribeSchema);
         });
     }
 

@@ -36,4 +36,7 @@ internal sealed record RunnerOptions
 
     /// <summary>The lowest level logged to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>A log destination besides the console (tests read what the runner logs); null: the console alone.</summary>
+    public ILoggerProvider? LogSink { get; init; }
 }

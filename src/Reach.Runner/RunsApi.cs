@@ -11,7 +11,7 @@ internal static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/runs").WithTags("runs");
-        group.MapPost("/", Start).WithName("startRun").WithMetadata(new RequestBody(typeof(StartRunBody), "pack")).Produces<RunBody>(StatusCodes.Status202Accepted);
+        group.MapPost("/", Start).WithName("startRun").WithMetadata(new RequestBody(typeof(StartRunBody))).Produces<RunBody>(StatusCodes.Status202Accepted);
         group.MapGet("/", List).WithName("listRuns").Produces<RunPage>();
         group.MapGet("/{id}", Get).WithName("getRun").Produces<RunBody>();
         group.MapGet("/{id}/events", Events).WithName("getRunEvents").Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
@@ -24,11 +24,11 @@ internal static class RunsApi
     private static async Task<IResult> Start(HttpRequest request, SessionRegistry sessions, RunRegistry runs)
     {
         var tenant = Tenants.Of(request);
-        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var setup = sessions.Prepare(tenant, PackSources.Member(body, "pack"), ApiRequests.OptionalObject(body, "inputs"), PackSources.Member(body, "policy"), null);
+        var (body, _) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.StartRunBody).ConfigureAwait(false);
+        var setup = sessions.Prepare(tenant, Given(body.Pack), ApiRequests.ObjectOrNone(body.Inputs, "inputs"), Given(body.Policy), null);
         var id = await runs.StartAsync(tenant, setup).ConfigureAwait(false);
         var stored = await runs.FindAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Json(RunBody.From(stored), RunnerHost.Json, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(RunBody.From(stored), RunnerJsonContext.Api.RunBody, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> List(HttpRequest request, SessionRegistry sessions)
@@ -43,11 +43,11 @@ internal static class RunsApi
 
         var filter = new SessionFilter(StoredSession.RunKind, status == "running" ? StoredSession.Open : status, ApiRequests.QueryString(request, "pack"));
         var page = await sessions.Store.ListSessionsAsync(tenant, ApiRequests.QueryString(request, "after"), limit, request.HttpContext.RequestAborted, filter).ConfigureAwait(false);
-        return Results.Json(new RunPage([.. page.Select(RunBody.From)], page.Count == limit ? page[^1].Id : null), RunnerHost.Json);
+        return TypedResults.Json(new RunPage([.. page.Select(RunBody.From)], page.Count == limit ? page[^1].Id : null), RunnerJsonContext.Api.RunPage);
     }
 
     private static async Task<IResult> Get(string id, HttpRequest request, RunRegistry runs) =>
-        Results.Json(RunBody.From(await runs.FindAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false)), RunnerHost.Json);
+        TypedResults.Json(RunBody.From(await runs.FindAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false)), RunnerJsonContext.Api.RunBody);
 
     private static Task<IResult> Events(string id, HttpContext context, SessionRegistry sessions, CommitSignal signal) =>
         EventStreams.AnswerAsync(context, sessions.Store, signal, Tenants.Of(context.Request), id, StoredSession.RunKind, "run_id", ErrorCatalog.RunnerRunNotFound);
@@ -58,9 +58,9 @@ internal static class RunsApi
         using var stream = new MemoryStream(bytes, writable: false);
         var report = TranscriptVerifier.Verify(stream);
         var failure = report.Failure;
-        return Results.Json(
+        return TypedResults.Json(
             new VerifyBody(report.Ok, report.Events, report.Ok || report.ChainIntact ? report.Fingerprint.ToString() : null, report.Sealed, failure?.Error.Code, failure?.Message, failure?.Line),
-            RunnerHost.Json);
+            RunnerJsonContext.Api.VerifyBody);
     }
 
     private static async Task<IResult> Replay(string id, HttpRequest request, SessionRegistry sessions, RunRegistry runs)
@@ -79,11 +79,11 @@ internal static class RunsApi
         var setup = sessions.PrepareRecorded(tenant, run.PackDirectory, null, run.Policy);
         var report = await Replayer.ReplayAsync(bytes, setup.Pack, setup.Policy, setup.Tools, request.HttpContext.RequestAborted).ConfigureAwait(false);
         var divergence = report.Divergence is { } d ? new DivergenceBody(d.Kind.ToString(), d.Seq, d.Recorded, d.Replayed, d.LikelyCause) : null;
-        return Results.Json(new ReplayBody(report.Ok, report.Ok, report.Events, report.RecordedFingerprint.ToString(), report.Fingerprint.ToString(), divergence), RunnerHost.Json);
+        return TypedResults.Json(new ReplayBody(report.Ok, report.Ok, report.Events, report.RecordedFingerprint.ToString(), report.Fingerprint.ToString(), divergence), RunnerJsonContext.Api.ReplayBody);
     }
 
     private static async Task<IResult> Transcript(string id, HttpRequest request, SessionRegistry sessions, RunRegistry runs) =>
-        Results.Bytes(await TranscriptOf(id, request, sessions, runs).ConfigureAwait(false), "application/x-ndjson", id + ".jsonl");
+        TypedResults.Bytes(await TranscriptOf(id, request, sessions, runs).ConfigureAwait(false), "application/x-ndjson", id + ".jsonl");
 
     private static async Task<byte[]> TranscriptOf(string id, HttpRequest request, SessionRegistry sessions, RunRegistry runs)
     {
@@ -92,4 +92,7 @@ internal static class RunsApi
         return await sessions.Store.ReadTranscriptAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false)
             ?? throw new ReachException(ErrorCatalog.RunnerRunNotFound, $"No run '{id}' for tenant '{tenant}'.");
     }
+
+    // A pack or policy member: null (or absent) is not given.
+    private static JsonElement? Given(JsonElement? value) => value is { ValueKind: not JsonValueKind.Null } given ? given : null;
 }

@@ -12,11 +12,11 @@ internal static class SessionsApi
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/sessions").WithTags("sessions");
-        group.MapPost("/", Open).WithName("openSession").WithMetadata(new RequestBody(typeof(OpenSessionRequest), "pack")).Produces<SessionBody>(StatusCodes.Status201Created);
+        group.MapPost("/", Open).WithName("openSession").WithMetadata(new RequestBody(typeof(OpenSessionRequest))).Produces<SessionBody>(StatusCodes.Status201Created);
         group.MapGet("/", List).WithName("listSessions").Produces<SessionPage>();
         group.MapGet("/{id}", Get).WithName("getSession").Produces<SessionBody>();
-        group.MapPost("/{id}/tool-calls", ToolCall).WithName("callTool").WithMetadata(new RequestBody(typeof(ToolCallBody), "tool")).Produces<CallResponse>();
-        group.MapPost("/{id}/decide", Decide).WithName("decideToolCall").WithMetadata(new RequestBody(typeof(DecideBody), "tool")).Produces<DecideResponse>();
+        group.MapPost("/{id}/tool-calls", ToolCall).WithName("callTool").WithMetadata(new RequestBody(typeof(ToolCallBody))).Produces<CallResponse>();
+        group.MapPost("/{id}/decide", Decide).WithName("decideToolCall").WithMetadata(new RequestBody(typeof(DecideBody))).Produces<DecideResponse>();
         group.MapPost("/{id}/spawn", Spawn).WithName("spawnSession").WithMetadata(new RequestBody(typeof(SpawnBody))).Produces<SessionBody>(StatusCodes.Status201Created);
         group.MapPost("/{id}/close", Close).WithName("closeSession").Produces<ClosedBody>();
         group.MapGet("/{id}/transcript", Transcript).WithName("getSessionTranscript").Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
@@ -24,13 +24,17 @@ internal static class SessionsApi
         return routes;
     }
 
-    private static async Task<IResult> Open(HttpRequest request, SessionRegistry sessions)
+    /// <summary>The log category of session open, close and denials.</summary>
+    public const string LogCategory = "Reach.Runner.Sessions";
+
+    private static async Task<IResult> Open(HttpRequest request, SessionRegistry sessions, ILoggerFactory loggers)
     {
         var tenant = Tenants.Of(request);
-        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var setup = sessions.Prepare(tenant, PackSources.Member(body, "pack"), ApiRequests.OptionalObject(body, "inputs"), PackSources.Member(body, "policy"), PolicyMode(body));
+        var (body, _) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.OpenSessionRequest).ConfigureAwait(false);
+        var setup = sessions.Prepare(tenant, Given(body.Pack), ApiRequests.ObjectOrNone(body.Inputs, "inputs"), Given(body.Policy), PolicyMode(body.PolicyMode));
         var session = await sessions.OpenAsync(tenant, setup).ConfigureAwait(false);
-        return Results.Json(Describe(session), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
+        LogOpened(loggers, session);
+        return TypedResults.Json(Describe(session), RunnerJsonContext.Api.SessionBody, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> List(HttpRequest request, SessionRegistry sessions)
@@ -45,25 +49,25 @@ internal static class SessionsApi
 
         var filter = new SessionFilter(StoredSession.SessionKind, status, ApiRequests.QueryString(request, "pack"));
         var page = await sessions.Store.ListSessionsAsync(tenant, ApiRequests.QueryString(request, "after"), limit, request.HttpContext.RequestAborted, filter).ConfigureAwait(false);
-        return Results.Json(new SessionPage([.. page.Select(s => SessionBody.From(s))], page.Count == limit ? page[^1].Id : null), RunnerHost.Json);
+        return TypedResults.Json(new SessionPage([.. page.Select(s => SessionBody.From(s))], page.Count == limit ? page[^1].Id : null), RunnerJsonContext.Api.SessionPage);
     }
 
     private static async Task<IResult> Get(string id, HttpRequest request, SessionRegistry sessions)
     {
         var tenant = Tenants.Of(request);
         var stored = await sessions.FindStoredAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Json(SessionBody.From(stored, sessions.OpenTools(tenant, id)), RunnerHost.Json);
+        return TypedResults.Json(SessionBody.From(stored, sessions.OpenTools(tenant, id)), RunnerJsonContext.Api.SessionBody);
     }
 
-    private static async Task<IResult> ToolCall(string id, HttpRequest request, HttpResponse response, SessionRegistry sessions)
+    private static async Task<IResult> ToolCall(string id, HttpRequest request, HttpResponse response, SessionRegistry sessions, ILoggerFactory loggers)
     {
         var tenant = Tenants.Of(request);
         var session = await sessions.GetAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var (body, bytes) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
+        var (body, bytes) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.ToolCallBody).ConfigureAwait(false);
         var idempotency = ApiRequests.IdempotencyOf(request, bytes);
-        var (tool, input, step) = CallOf(body);
+        var (tool, input, step) = CallOf(body.Tool, body.Input, body.Step);
         ToolOutcome? supplied = null;
-        if (body.TryGetProperty("result", out var result) && result.ValueKind != JsonValueKind.Null)
+        if (body.Result is { } result)
         {
             // The session's registry decides, not the built-in one: it is the registry the session executes with.
             if (session.Setup.Tools.Find(tool) is { Deterministic: true })
@@ -74,60 +78,64 @@ internal static class SessionsApi
             supplied = Supplied(result);
         }
 
-        var execute = !body.TryGetProperty("execute", out var executeValue) || executeValue.ValueKind switch
-        {
-            JsonValueKind.True or JsonValueKind.Null => true,
-            JsonValueKind.False => false,
-            _ => throw ApiRequests.Invalid("execute", "true or false"),
-        };
+        var execute = body.Execute ?? true;
         if (!execute && supplied is not null)
         {
             throw ApiRequests.Invalid("execute", "left out (or true) when the call carries a result");
         }
 
-        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json)).ConfigureAwait(false);
+        var logger = loggers.CreateLogger(LogCategory);
+        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, outcome =>
+        {
+            // Once per recorded decision: a replayed answer (the same Idempotency-Key) was logged when it was made.
+            if (outcome.Gate is { } gate)
+            {
+                var code = outcome.Code is { } denial ? denial.Code : "none";
+                RunnerLog.CallDenied(logger, session.Id, session.Tenant, tool, gate, code);
+            }
+
+            return JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerJsonContext.Api.CallResponse);
+        }).ConfigureAwait(false);
         if (replayed)
         {
             response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return Results.Bytes(answer, "application/json");
+        return TypedResults.Bytes(answer, "application/json");
     }
 
     private static async Task<IResult> Decide(string id, HttpRequest request, SessionRegistry sessions)
     {
         var session = await sessions.GetAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        var (tool, input, step) = CallOf(body);
+        var (body, _) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.DecideBody).ConfigureAwait(false);
+        var (tool, input, step) = CallOf(body.Tool, body.Input, body.Step);
         var check = await session.DecideAsync(tool, input, step).ConfigureAwait(false);
         var decision = check.Policy.Effect == GateEffect.Deny
             ? new DecisionBody(false, "deny", (check.Policy.Code ?? ErrorCatalog.PolicyGateFailed).Code, check.Policy.Reason, check.Policy.Rules, "policy")
             : check.Budget is { Effect: GateEffect.Deny } budget
                 ? new DecisionBody(false, "deny", (budget.Code ?? ErrorCatalog.BudgetGateFailed).Code, budget.Reason, budget.Limit is null ? [] : [budget.Limit], "budget")
                 : new DecisionBody(true, "permit", null, check.Policy.Reason, check.Policy.Rules, null);
-        return Results.Json(new DecideResponse(decision), RunnerHost.Json);
+        return TypedResults.Json(new DecideResponse(decision), RunnerJsonContext.Api.DecideResponse);
     }
 
-    private static async Task<IResult> Spawn(string id, HttpRequest request, SessionRegistry sessions)
+    private static async Task<IResult> Spawn(string id, HttpRequest request, SessionRegistry sessions, ILoggerFactory loggers)
     {
         var tenant = Tenants.Of(request);
-        var (body, _) = await ApiRequests.ReadObjectAsync(request).ConfigureAwait(false);
-        List<string>? tools = null;
-        if (body.TryGetProperty("tools", out var given) && given.ValueKind != JsonValueKind.Null)
-        {
-            tools = given.ValueKind == JsonValueKind.Array && given.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String)
-                ? [.. given.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal)]
-                : throw ApiRequests.Invalid("tools", "an array of tool names");
-        }
-
-        var child = await sessions.SpawnAsync(tenant, id, tools, ApiRequests.OptionalBudgets(body, "budget"), request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Json(Describe(child), RunnerHost.Json, statusCode: StatusCodes.Status201Created);
+        var (body, _) = await ApiRequests.ReadAsync(request, RunnerJsonContext.Api.SpawnBody).ConfigureAwait(false);
+        List<string>? tools = body.Tools is { } given ? [.. given.Distinct(StringComparer.Ordinal)] : null;
+        var child = await sessions.SpawnAsync(tenant, id, tools, ApiRequests.BudgetsOf(body.Budget, "budget"), request.HttpContext.RequestAborted).ConfigureAwait(false);
+        LogOpened(loggers, child);
+        return TypedResults.Json(Describe(child), RunnerJsonContext.Api.SessionBody, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> Close(string id, HttpRequest request, SessionRegistry sessions)
+    private static async Task<IResult> Close(string id, HttpRequest request, SessionRegistry sessions, ILoggerFactory loggers)
     {
-        var result = await sessions.CloseAsync(Tenants.Of(request), id, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new ClosedBody(id, RunSession.StatusText(result.Status), result.Fingerprint.ToString(), result.Events), RunnerHost.Json);
+        var tenant = Tenants.Of(request);
+        var result = await sessions.CloseAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var (status, fingerprint) = (RunSession.StatusText(result.Status), result.Fingerprint.ToString());
+        var logger = loggers.CreateLogger(LogCategory);
+        RunnerLog.SessionClosed(logger, id, tenant, status, result.Events, fingerprint);
+        return TypedResults.Json(new ClosedBody(id, status, fingerprint, result.Events), RunnerJsonContext.Api.ClosedBody);
     }
 
     private static async Task<IResult> Transcript(string id, HttpRequest request, SessionRegistry sessions)
@@ -138,11 +146,20 @@ internal static class SessionsApi
         // The bytes the writer produced, from the store; an open session's transcript is the lines committed so far, unsealed.
         var bytes = await sessions.Store.ReadTranscriptAsync(tenant, id, request.HttpContext.RequestAborted).ConfigureAwait(false)
             ?? throw new ReachException(ErrorCatalog.RunnerSessionNotFound, $"No session '{id}' for tenant '{tenant}'.");
-        return Results.Bytes(bytes, "application/x-ndjson", id + ".jsonl");
+        return TypedResults.Bytes(bytes, "application/x-ndjson", id + ".jsonl");
     }
 
     private static Task<IResult> Events(string id, HttpContext context, SessionRegistry sessions, CommitSignal signal) =>
         EventStreams.AnswerAsync(context, sessions.Store, signal, Tenants.Of(context.Request), id, StoredSession.SessionKind, "session_id", ErrorCatalog.RunnerSessionNotFound);
+
+    private static void LogOpened(ILoggerFactory loggers, RunnerSession session)
+    {
+        var logger = loggers.CreateLogger(LogCategory);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            RunnerLog.SessionOpened(logger, session.Id, session.Tenant, session.Pack.Manifest.Name, session.Pack.Manifest.Version);
+        }
+    }
 
     private static SessionBody Describe(RunnerSession session) => new(
         session.Id,
@@ -158,23 +175,17 @@ internal static class SessionsApi
         null,
         session.Events);
 
-    private static string? PolicyMode(JsonElement body) =>
-        ApiRequests.OptionalString(body, "policy_mode") is { } mode
+    // A pack or policy member: null (or absent) is not given.
+    private static JsonElement? Given(JsonElement? value) => value is { ValueKind: not JsonValueKind.Null } given ? given : null;
+
+    private static string? PolicyMode(string? given) =>
+        ApiRequests.NonEmptyOrNone(given, "policy_mode") is { } mode
             ? mode is "enforce" or "warn" ? mode : throw ApiRequests.Invalid("policy_mode", "enforce or warn")
             : null;
 
-    private static (string Tool, JsonElement Input, string? Step) CallOf(JsonElement body)
-    {
-        var tool = ApiRequests.RequiredString(body, "tool");
-        var input = body.TryGetProperty("input", out var given) ? given : ApiRequests.EmptyObject;
-        string? step = null;
-        if (body.TryGetProperty("step", out var stepValue) && stepValue.ValueKind != JsonValueKind.Null)
-        {
-            step = stepValue.ValueKind == JsonValueKind.String ? stepValue.GetString() : throw ApiRequests.Invalid("step", "a string");
-        }
-
-        return (tool, input, step);
-    }
+    // An input left out is the empty object; one given (null included) is recorded as given.
+    private static (string Tool, JsonElement Input, string? Step) CallOf(string? tool, JsonElement input, string? step) =>
+        (ApiRequests.NonEmpty(tool, "tool"), input.ValueKind == JsonValueKind.Undefined ? ApiRequests.EmptyObject : input, step);
 
     private static CallResponse Describe(CallOutcome outcome)
     {
@@ -191,23 +202,13 @@ internal static class SessionsApi
             outcome.Hash.ToString());
     }
 
-    private static ToolOutcome Supplied(JsonElement result)
+    private static ToolOutcome Supplied(ToolResultBody result)
     {
-        if (result.ValueKind != JsonValueKind.Object)
+        if (result.Error is { } error)
         {
-            throw ApiRequests.Invalid("result", "an object with output or error");
-        }
-
-        if (result.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
-        {
-            if (error.ValueKind != JsonValueKind.Object)
-            {
-                throw ApiRequests.Invalid("result.error", "an object {code, message}");
-            }
-
-            var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : throw ApiRequests.Invalid("result.error.message", "a string");
-            var code = error.TryGetProperty("code", out var c) && c.ValueKind != JsonValueKind.Null
-                ? c.ValueKind == JsonValueKind.String && c.GetString() is { } text && IsClientCode(text) ? text : throw ApiRequests.Invalid("result.error.code", "1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit, or a code in Reach's catalogue (docs/ERROR_CODES.md)")
+            var message = error.Message ?? throw ApiRequests.Invalid("result.error.message", "a string");
+            var code = error.Code is { } text
+                ? IsClientCode(text) ? text : throw ApiRequests.Invalid("result.error.code", "1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit, or a code in Reach's catalogue (docs/ERROR_CODES.md)")
                 : null;
 
             // The client's own code is recorded as given; a REACH code (the SDKs forward one a tool threw) only when it is in
@@ -216,7 +217,8 @@ internal static class SessionsApi
             return ToolOutcome.Failure(recorded, message);
         }
 
-        return result.TryGetProperty("output", out var output) ? ToolOutcome.Success(output) : throw ApiRequests.Invalid("result.output", "present (or result.error)");
+        // An output given, null included, is the output; left out, the result says nothing.
+        return result.Output.ValueKind != JsonValueKind.Undefined ? ToolOutcome.Success(result.Output) : throw ApiRequests.Invalid("result.output", "present (or result.error)");
     }
 
     // A code of the client's own alphabet: ASCII letters, digits and . _ : - (a letter or digit first), 64 at most; in

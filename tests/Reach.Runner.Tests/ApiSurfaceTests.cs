@@ -20,13 +20,34 @@ public class ApiSurfaceTests
 
         Assert.Equal("text/plain", metrics.MediaType);
         var lines = metrics.Text.Split('\n');
+        var samples = PrometheusSamples.Parse(metrics.Text);
         Assert.Contains("# TYPE reach_http_requests_total counter", lines);
-        Assert.Contains("reach_http_requests_total{method=\"GET\",route=\"/v1/version\",status=\"200\"} 2", lines);
-        Assert.Contains(lines, l => l.StartsWith("reach_http_requests_total{method=\"POST\",route=\"/v1/sessions", StringComparison.Ordinal) && l.EndsWith("status=\"201\"} 1", StringComparison.Ordinal));
-        Assert.Contains("reach_http_requests_total{method=\"GET\",route=\"/v1/sessions/{id}\",status=\"404\"} 1", lines);
-        Assert.Contains("reach_sessions_open 1", lines);
-        Assert.Contains("reach_runs_running 0", lines);
-        Assert.Contains("reach_http_request_seconds_count 4", lines);
+        Assert.Equal(2, samples.Value("reach_http_requests_total", ("method", "GET"), ("route", "/v1/version"), ("status", "200")));
+        Assert.Equal(1, samples.Value("reach_http_requests_total", ("method", "POST"), ("route", "/v1/sessions/"), ("status", "201")));
+        Assert.Equal(1, samples.Value("reach_http_requests_total", ("method", "GET"), ("route", "/v1/sessions/{id}"), ("status", "404")));
+        Assert.Equal(1, samples.Value("reach_sessions_open"));
+        Assert.Equal(0, samples.Value("reach_runs_running"));
+        Assert.Contains("# TYPE reach_http_request_seconds histogram", lines);
+        Assert.Equal(4, samples.Sum("reach_http_request_seconds_count"));
+        Assert.True(samples.Sum("reach_http_request_seconds_sum") > 0, metrics.Text);
+
+        // The samples are this runner's own: another runner in the process counts apart.
+        await using var other = await RunnerFixture.StartAsync();
+        (await other.GetAsync("/v1/version")).Expect(HttpStatusCode.OK);
+        var again = PrometheusSamples.Parse((await runner.GetAsync("/metrics")).Expect(HttpStatusCode.OK).Text);
+        Assert.Equal(2, again.Value("reach_http_requests_total", ("method", "GET"), ("route", "/v1/version"), ("status", "200")));
+    }
+
+    [Fact]
+    public async Task Metrics_need_a_token_when_tokens_are_required_and_answer_with_one()
+    {
+        await using var runner = await RunnerFixture.StartAsync(configure: o => o with { RequireToken = true });
+        var (_, secret) = await Tokens.CreateAsync(runner.Store, "acme", "ops", DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken);
+
+        (await runner.GetAsync("/metrics")).ExpectProblem(HttpStatusCode.Unauthorized, "REACH-4014");
+        var metrics = (await runner.GetAsync("/metrics", token: secret)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(1, PrometheusSamples.Parse(metrics.Text).Value("reach_http_requests_total", ("route", "/metrics"), ("status", "401")));
     }
 
     [Fact]

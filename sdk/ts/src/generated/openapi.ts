@@ -793,9 +793,15 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    pack: string;
+                    /** @description A pack NAME or NAME@VERSION (installed, or in the runner's pack directories), or an inline manifest of client-run tools */
+                    pack: string | {
+                        [key: string]: unknown;
+                    };
                     inputs?: unknown;
-                    policy?: unknown;
+                    /** @description A policy NAME from the runner's policy directories, or a policy bundle object */
+                    policy?: string | {
+                        [key: string]: unknown;
+                    };
                     policy_mode?: null | string;
                 };
             };
@@ -2120,9 +2126,15 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    pack: string;
+                    /** @description A pack NAME or NAME@VERSION (installed, or in the runner's pack directories), or an inline manifest of client-run tools */
+                    pack: string | {
+                        [key: string]: unknown;
+                    };
                     inputs?: unknown;
-                    policy?: unknown;
+                    /** @description A policy NAME from the runner's policy directories, or a policy bundle object */
+                    policy?: string | {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3231,7 +3243,10 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    bundle: unknown;
+                    /** @description A policy NAME from the runner's policy directories, or a policy bundle object */
+                    bundle: string | {
+                        [key: string]: unknown;
+                    };
                     call: unknown;
                     mode?: null | string;
                 };
