@@ -4,6 +4,7 @@ using Reach.Core.Gates;
 using Reach.Core.Hashing;
 using Reach.Core.Json;
 using Reach.Core.Transcripts;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Engine;
 
@@ -83,12 +84,12 @@ public sealed partial class RunSession
                     state.Spawned++;
                     if (data.TryGetProperty("reserved", out var reserved))
                     {
-                        state.Reservations.Add((data.GetProperty("child").GetString()!, ReadReservation(reserved)));
+                        state.Reservations.Add((data.GetProperty("child").GetString()!, EventJson.ReadReservation(reserved)));
                     }
 
                     break;
                 case EventTypes.SessionReturn:
-                    state.Returns.Add((data.GetProperty("child").GetString()!, ReadReservation(data.GetProperty("returned"))));
+                    state.Returns.Add((data.GetProperty("child").GetString()!, EventJson.ReadReservation(data.GetProperty("returned"))));
                     break;
             }
         }
