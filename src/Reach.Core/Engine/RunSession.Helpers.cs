@@ -70,19 +70,7 @@ public sealed partial class RunSession
     private void RecordBudget(BudgetDecision budget, string? stepId, string tool) =>
         Append(BudgetDecisionEvent.Of(budget, stepId, tool), stepId, tool, $"budget {EventJson.EffectText(budget.Effect)}: {budget.Reason}");
 
-    private void Tally(string tool, decimal cost)
-    {
-        for (var i = 0; i < _tallies.Count; i++)
-        {
-            if (string.Equals(_tallies[i].Tool, tool, StringComparison.Ordinal))
-            {
-                _tallies[i] = _tallies[i] with { Calls = _tallies[i].Calls + 1, Cost = _tallies[i].Cost + cost };
-                return;
-            }
-        }
-
-        _tallies.Add(new ToolTally(tool, 1, cost));
-    }
+    private void Tally(string tool, decimal cost) => UsageLedger.Tally(_tallies, tool, cost);
 
     // What Propose refuses before writing anything: text that has no UTF-8 form, an input canonical JSON cannot hold,
     // and text the operating system would read differently from the gates.

@@ -46,29 +46,19 @@ public sealed partial class RunSession : IDisposable
             _gates = CallGates.For(options.Pins, options.Policy, _budget);
             _stream = options.OpenTranscript(RunId);
             _writer = TranscriptWriter.Resume(_stream, Header, resume.Hashes, options.Random, options.WriterOptions);
-            _startedAt = resume.StartedAt;
-            foreach (var (tool, cost) in resume.Permitted)
-            {
-                _budget.Commit(cost);
-                Tally(tool, cost);
-            }
+            var ledger = resume.Ledger;
+            _startedAt = ledger.StartedAt ?? default;
+            _budget.Restore(ledger);
+            _tallies.AddRange(ledger.Tallies);
 
             // What children hold (reserved at spawn, less what those that closed gave back) counts as spent.
-            foreach (var (child, reserved) in resume.Reservations)
+            foreach (var (child, reserved) in ledger.Held)
             {
-                _budget.Reserve(reserved);
                 _reservations[child] = reserved;
             }
 
-            foreach (var (child, returned) in resume.Returns)
-            {
-                _budget.Release(returned);
-                _reservations.Remove(child);
-            }
-
-            Spawned = resume.Spawned;
-
-            Calls = resume.Calls;
+            Spawned = ledger.Spawned;
+            Calls = ledger.Calls;
             if (resume.Hashes.Count > 0)
             {
                 _last = new AppendedEvent(resume.Hashes.Count - 1, resume.Hashes[^1], default);
