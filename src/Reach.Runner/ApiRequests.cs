@@ -82,14 +82,7 @@ internal static class ApiRequests
             return null;
         }
 
-        long? Whole(string member) => value.TryGetProperty(member, out var v) && v.ValueKind != JsonValueKind.Null
-            ? v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0 ? n : throw Invalid($"{name}.{member}", "a whole number, 0 or more")
-            : null;
-        decimal? cost = value.TryGetProperty("max_cost", out var c) && c.ValueKind != JsonValueKind.Null
-            ? c.ValueKind == JsonValueKind.Number && c.TryGetDecimal(out var d) && d >= 0 ? d : throw Invalid($"{name}.max_cost", "a number, 0 or more")
-            : null;
-        var duration = Whole("max_duration_ms");
-        return new Budgets { MaxSteps = Whole("max_steps"), MaxToolCalls = Whole("max_tool_calls"), MaxCost = cost, MaxDuration = duration is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
+        return Budgets.Read(value, (member, expected) => Invalid($"{name}.{member}", expected));
     }
 
     public static long QueryInteger(HttpRequest request, string name, long fallback, long min, long max)

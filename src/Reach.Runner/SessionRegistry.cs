@@ -375,7 +375,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
         Check(parent.MaxSteps, asked.MaxSteps, "max_steps");
         Check(parent.MaxToolCalls, asked.MaxToolCalls, "max_tool_calls");
         Check(parent.MaxCost, asked.MaxCost, "max_cost");
-        Check(parent.MaxDuration, asked.MaxDuration, "max_duration_ms");
+        Check(parent.MaxDuration, asked.MaxDuration, Budgets.DurationMsName);
     }
 
     private static Dictionary<string, object?> Field(string name) => new(StringComparer.Ordinal) { ["field"] = name };

@@ -97,7 +97,7 @@ public sealed record Budgets
 
         if (MaxDuration is { } duration)
         {
-            writer.WriteString(ManifestDurationName, ManifestDuration(duration));
+            writer.WriteString(ManifestDurationName, DurationText.FormatWhole(duration));
         }
     }
 
@@ -147,18 +147,5 @@ public sealed record Budgets
         }
 
         return new Budgets { MaxSteps = Count("max_steps"), MaxToolCalls = Count("max_tool_calls"), MaxCost = maxCost, MaxDuration = maxDuration };
-    }
-
-    // pack.json's text for a duration: the largest whole unit, so "30s" written reads back as 30 s.
-    private static string ManifestDuration(TimeSpan duration)
-    {
-        var ms = (long)duration.TotalMilliseconds;
-        return ms switch
-        {
-            > 0 when ms % 3_600_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 3_600_000}h"),
-            > 0 when ms % 60_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 60_000}m"),
-            > 0 when ms % 1000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 1000}s"),
-            _ => DurationText.Format(duration),
-        };
     }
 }
