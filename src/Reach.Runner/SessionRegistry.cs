@@ -219,7 +219,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
     private async Task<RunnerSession> ResumeAsync(string tenant, StoredSession stored, CancellationToken cancellationToken)
     {
         var bytes = await Store.ReadTranscriptAsync(tenant, stored.Id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(tenant, stored.Id);
-        var setup = PrepareRecorded(tenant, stored.PackDirectory, RecordedInputs(bytes), stored.Policy) with { ParentId = stored.ParentId, Depth = stored.Depth };
+        var setup = PrepareRecorded(tenant, stored.PackDirectory, SpawnRecords.StartedInputs(bytes), stored.Policy) with { ParentId = stored.ParentId, Depth = stored.Depth };
         if (stored.ParentId is { } parentId)
         {
             setup = await NarrowedAsChildAsync(tenant, stored.Id, parentId, setup, bytes, cancellationToken).ConfigureAwait(false);
@@ -251,22 +251,6 @@ internal sealed class SessionRegistry : IAsyncDisposable
 
         var manifest = setup.Pack.Manifest with { Tools = [.. setup.Pack.Manifest.Tools.Where(t => tools.Contains(t.Name, StringComparer.Ordinal))], Budgets = budgets };
         return setup with { Pack = setup.Pack with { Manifest = manifest } };
-    }
-
-    // The resolved inputs run.started recorded (the line after the header).
-    private static JsonElement? RecordedInputs(byte[] transcript)
-    {
-        var span = transcript.AsSpan();
-        var first = span.IndexOf((byte)'\n');
-        var rest = span[(first + 1)..];
-        var second = rest.IndexOf((byte)'\n');
-        if (first < 0 || second < 0)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(rest[..second].ToArray());
-        return document.RootElement.TryGetProperty("data", out var data) && data.TryGetProperty("inputs", out var inputs) ? inputs.Clone() : null;
     }
 
     /// <summary>Closes the tenant's open session and forgets it here: from now on the store answers for it.</summary>
@@ -391,7 +375,7 @@ internal sealed class SessionRegistry : IAsyncDisposable
         Check(parent.MaxSteps, asked.MaxSteps, "max_steps");
         Check(parent.MaxToolCalls, asked.MaxToolCalls, "max_tool_calls");
         Check(parent.MaxCost, asked.MaxCost, "max_cost");
-        Check(parent.MaxDuration, asked.MaxDuration, "max_duration_ms");
+        Check(parent.MaxDuration, asked.MaxDuration, Budgets.DurationMsName);
     }
 
     private static Dictionary<string, object?> Field(string name) => new(StringComparer.Ordinal) { ["field"] = name };

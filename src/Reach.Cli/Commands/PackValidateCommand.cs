@@ -79,18 +79,7 @@ internal static class PackValidateCommand
         if (audit.Budgets is { } budgets)
         {
             w.WriteStartObject("budgets");
-            WriteLimit(w, "max_steps", budgets.MaxSteps);
-            WriteLimit(w, "max_tool_calls", budgets.MaxToolCalls);
-            if (budgets.MaxCost is { } cost)
-            {
-                w.WriteNumber("max_cost", cost);
-            }
-
-            if (budgets.MaxDuration is { } duration)
-            {
-                w.WriteString("max_duration", Duration(duration));
-            }
-
+            budgets.WriteManifestMembers(w);
             w.WriteEndObject();
         }
         else
@@ -138,14 +127,6 @@ internal static class PackValidateCommand
         }
 
         w.WriteEndArray();
-    }
-
-    private static void WriteLimit(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
     }
 
     private static void Render(CommandContext context, ValidationReport report, string directory)
@@ -230,22 +211,10 @@ internal static class PackValidateCommand
 
         if (budgets.MaxDuration is { } duration)
         {
-            parts.Add(Duration(duration));
+            parts.Add(DurationText.FormatWhole(duration));
         }
 
         return parts.Count == 0 ? "none: nothing limits a run" : "at most " + string.Join(", ", parts);
-    }
-
-    private static string Duration(TimeSpan duration)
-    {
-        var ms = (long)duration.TotalMilliseconds;
-        return ms switch
-        {
-            > 0 when ms % 3_600_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 3_600_000}h"),
-            > 0 when ms % 60_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 60_000}m"),
-            > 0 when ms % 1000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 1000}s"),
-            _ => DurationText.Format(duration),
-        };
     }
 
     private static string Risk(RiskLevel risk) => risk.ToString().ToLowerInvariant();

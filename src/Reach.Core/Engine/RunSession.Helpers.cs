@@ -3,6 +3,7 @@ using Reach.Core.Gates;
 using Reach.Core.Json;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Engine;
 
@@ -64,55 +65,12 @@ public sealed partial class RunSession
     };
 
     private void RecordPolicy(PolicyDecision policy, string? stepId, string tool) =>
-        Append(PolicyDecisionType, EventTypes.PolicyDecision, stepId, tool, $"policy {Effect(policy.Effect)}: {policy.Reason}", w =>
-        {
-            WriteOptional(w, "code", policy.Code?.Code);
-            w.WriteString("effect", Effect(policy.Effect));
-            WriteOptional(w, "mode", policy.Mode);
-            w.WriteString("reason", policy.Reason);
-            w.WriteStartArray("rules");
-            foreach (var rule in policy.Rules)
-            {
-                w.WriteStringValue(rule);
-            }
-
-            w.WriteEndArray();
-            WriteOptional(w, "step", stepId);
-            w.WriteString("tool", tool);
-            if (policy.WouldDeny)
-            {
-                w.WriteBoolean("would_deny", true);
-            }
-        });
+        Append(PolicyDecisionEvent.Of(policy, stepId, tool), stepId, tool, $"policy {EventJson.EffectText(policy.Effect)}: {policy.Reason}");
 
     private void RecordBudget(BudgetDecision budget, string? stepId, string tool) =>
-        Append(BudgetDecisionType, EventTypes.BudgetDecision, stepId, tool, $"budget {Effect(budget.Effect)}: {budget.Reason}", w =>
-        {
-            WriteOptional(w, "code", budget.Code?.Code);
-            w.WriteNumber("cost", budget.Cost);
-            w.WriteString("effect", Effect(budget.Effect));
-            WriteOptional(w, "limit", budget.Limit);
-            w.WriteString("reason", budget.Reason);
-            WriteOptional(w, "step", stepId);
-            w.WriteString("tool", tool);
-            w.WriteStartObject("usage");
-            WriteUsage(w, budget.Before);
-            w.WriteEndObject();
-        });
+        Append(BudgetDecisionEvent.Of(budget, stepId, tool), stepId, tool, $"budget {EventJson.EffectText(budget.Effect)}: {budget.Reason}");
 
-    private void Tally(string tool, decimal cost)
-    {
-        for (var i = 0; i < _tallies.Count; i++)
-        {
-            if (string.Equals(_tallies[i].Tool, tool, StringComparison.Ordinal))
-            {
-                _tallies[i] = _tallies[i] with { Calls = _tallies[i].Calls + 1, Cost = _tallies[i].Cost + cost };
-                return;
-            }
-        }
-
-        _tallies.Add(new ToolTally(tool, 1, cost));
-    }
+    private void Tally(string tool, decimal cost) => UsageLedger.Tally(_tallies, tool, cost);
 
     // What Propose refuses before writing anything: text that has no UTF-8 form, an input canonical JSON cannot hold,
     // and text the operating system would read differently from the gates.
@@ -210,58 +168,16 @@ public sealed partial class RunSession
     private CallOutcome Denied(string gate, ErrorCode code, string reason, IReadOnlyList<string> rules, PolicyDecision? policy) =>
         new() { Status = RunStatus.Denied, Gate = gate, Code = code, Reason = reason, Rules = rules, Policy = policy, Seq = _last.Seq, Hash = _last.Hash };
 
-    private void Append(byte[] typeToken, string type, string? stepId, string? tool, string summary, Action<Utf8JsonWriter> writeMembers)
+    // The one way an event is recorded: its record writes its data (no serializer, straight into the reused buffer).
+    private void Append(TranscriptEvent ev, string? stepId, string? tool, string summary)
     {
         _data.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(_data))
         {
-            writer.WriteStartObject();
-            writeMembers(writer);
-            writer.WriteEndObject();
+            ev.WriteData(writer);
         }
 
-        _last = _writer.Append(typeToken, _data.WrittenSpan);
-        _options.Observer?.Invoke(new RunProgress(_last.Seq, type, stepId, tool, summary));
+        _last = _writer.Append(ev.TypeToken, _data.WrittenSpan);
+        _options.Observer?.Invoke(new RunProgress(_last.Seq, ev.Type, stepId, tool, summary));
     }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static void WriteBudgets(Utf8JsonWriter w, Budgets budgets)
-    {
-        if (budgets.MaxCost is { } cost)
-        {
-            w.WriteNumber("max_cost", cost);
-        }
-
-        if (budgets.MaxDuration is { } duration)
-        {
-            w.WriteNumber("max_duration_ms", (long)duration.TotalMilliseconds);
-        }
-
-        if (budgets.MaxSteps is { } steps)
-        {
-            w.WriteNumber("max_steps", steps);
-        }
-
-        if (budgets.MaxToolCalls is { } calls)
-        {
-            w.WriteNumber("max_tool_calls", calls);
-        }
-    }
-
-    private static void WriteUsage(Utf8JsonWriter w, BudgetUsage usage)
-    {
-        w.WriteNumber("cost", usage.Cost);
-        w.WriteNumber("duration_ms", (long)usage.Elapsed.TotalMilliseconds);
-        w.WriteNumber("steps", usage.Steps);
-        w.WriteNumber("tool_calls", usage.ToolCalls);
-    }
-
-    private static string Effect(GateEffect effect) => effect == GateEffect.Permit ? "permit" : "deny";
 }

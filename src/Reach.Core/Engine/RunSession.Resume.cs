@@ -1,9 +1,9 @@
-using System.Globalization;
 using Reach.Core.Errors;
 using Reach.Core.Gates;
 using Reach.Core.Hashing;
 using Reach.Core.Json;
 using Reach.Core.Transcripts;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Engine;
 
@@ -68,29 +68,7 @@ public sealed partial class RunSession
                 continue; // a redacted event keeps its hash but says nothing more
             }
 
-            switch (root.GetProperty("type").GetString())
-            {
-                case EventTypes.RunStarted when data.TryGetProperty("at", out var at):
-                    state.StartedAt = DateTimeOffset.Parse(at.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-                    break;
-                case EventTypes.StepStarted:
-                    state.Calls++;
-                    break;
-                case EventTypes.BudgetDecision when data.GetProperty("effect").GetString() == "permit":
-                    state.Permitted.Add((data.GetProperty("tool").GetString()!, data.GetProperty("cost").GetDecimal()));
-                    break;
-                case EventTypes.SessionSpawn when data.GetProperty("effect").GetString() == "permit":
-                    state.Spawned++;
-                    if (data.TryGetProperty("reserved", out var reserved))
-                    {
-                        state.Reservations.Add((data.GetProperty("child").GetString()!, ReadReservation(reserved)));
-                    }
-
-                    break;
-                case EventTypes.SessionReturn:
-                    state.Returns.Add((data.GetProperty("child").GetString()!, ReadReservation(data.GetProperty("returned"))));
-                    break;
-            }
+            state.Ledger.Apply(TranscriptEvents.Read(root.GetProperty("type").GetString()!, data));
         }
 
         return new RunSession(options, state);
@@ -102,16 +80,7 @@ public sealed partial class RunSession
 
         public List<Sha256Digest> Hashes { get; } = [];
 
-        public List<(string Tool, decimal Cost)> Permitted { get; } = [];
-
-        public DateTimeOffset StartedAt { get; set; }
-
-        public long Calls { get; set; }
-
-        public int Spawned { get; set; }
-
-        public List<(string Child, BudgetReservation Reserved)> Reservations { get; } = [];
-
-        public List<(string Child, BudgetReservation Returned)> Returns { get; } = [];
+        // The budget ledger, tallies, spawn count, calls and start time, folded from the events as every reader folds them.
+        public UsageLedger Ledger { get; } = new();
     }
 }

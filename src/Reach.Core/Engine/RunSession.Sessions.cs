@@ -2,6 +2,7 @@ using Reach.Core.Errors;
 using Reach.Core.Gates;
 using Reach.Core.Packs;
 using Reach.Core.Transcripts;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Engine;
 
@@ -16,8 +17,6 @@ public sealed record GateCheck(PolicyDecision Policy, BudgetDecision? Budget)
 
 public sealed partial class RunSession
 {
-    private static readonly byte[] SessionSpawnType = TranscriptFormat.TypeToken(EventTypes.SessionSpawn);
-    private static readonly byte[] SessionReturnType = TranscriptFormat.TypeToken(EventTypes.SessionReturn);
 
     // The budget each open child holds, by child id: reserved at its spawn, given back (less what it used) at its close.
     private readonly Dictionary<string, BudgetReservation> _reservations = new(StringComparer.Ordinal);
@@ -98,37 +97,21 @@ public sealed partial class RunSession
         }
 
         var now = _options.Clock.GetUtcNow();
-        Append(SessionSpawnType, EventTypes.SessionSpawn, null, null, permitted ? $"spawned {childId}" : $"spawn denied: {reason}", w =>
-        {
-            w.WriteString("at", Timestamp(now));
-            if (permitted)
-            {
-                w.WriteStartObject("budget");
-                WriteBudgets(w, budget!.Child!);
-                w.WriteEndObject();
-            }
-
-            WriteOptional(w, "child", childId);
-            WriteOptional(w, "code", code?.Code);
-            w.WriteNumber("depth", depth);
-            w.WriteString("effect", permitted ? "permit" : "deny");
-            WriteOptional(w, "limit", budget is { Effect: GateEffect.Deny } ? budget.Limit : null);
-            w.WriteString("reason", reason);
-            if (permitted)
-            {
-                w.WriteStartObject("reserved");
-                WriteReservation(w, budget!.Reserved);
-                w.WriteEndObject();
-            }
-
-            w.WriteStartArray("tools");
-            foreach (var tool in tools)
-            {
-                w.WriteStringValue(tool);
-            }
-
-            w.WriteEndArray();
-        });
+        Append(
+            new SessionSpawnEvent(
+                now,
+                permitted ? budget!.Child! : null,
+                childId,
+                code?.Code,
+                depth,
+                permitted ? GateEffect.Permit : GateEffect.Deny,
+                budget is { Effect: GateEffect.Deny } ? budget.Limit : null,
+                reason,
+                permitted ? budget!.Reserved : null,
+                tools),
+            null,
+            null,
+            permitted ? $"spawned {childId}" : $"spawn denied: {reason}");
         if (permitted)
         {
             _budget.Reserve(budget!.Reserved);
@@ -156,27 +139,7 @@ public sealed partial class RunSession
         var returned = reserved.Unused(used);
         _budget.Release(returned);
         var now = _options.Clock.GetUtcNow();
-        Append(SessionReturnType, EventTypes.SessionReturn, null, null, $"{childId} closed and returned its unused budget", w =>
-        {
-            w.WriteString("at", Timestamp(now));
-            w.WriteString("child", childId);
-            w.WriteStartObject("returned");
-            WriteReservation(w, returned);
-            w.WriteEndObject();
-            w.WriteStartObject("used");
-            WriteUsage(w, used);
-            w.WriteEndObject();
-        });
+        Append(new SessionReturnEvent(now, childId, returned, used), null, null, $"{childId} closed and returned its unused budget");
         return _last;
     }
-
-    private static void WriteReservation(Utf8JsonWriter w, BudgetReservation reservation)
-    {
-        w.WriteNumber("cost", reservation.Cost);
-        w.WriteNumber("steps", reservation.Steps);
-        w.WriteNumber("tool_calls", reservation.ToolCalls);
-    }
-
-    private static BudgetReservation ReadReservation(JsonElement data) =>
-        new(data.GetProperty("steps").GetInt64(), data.GetProperty("tool_calls").GetInt64(), data.GetProperty("cost").GetDecimal());
 }

@@ -5,6 +5,7 @@ using Reach.Core.Json;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
 using Reach.Core.Transcripts;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Engine;
 
@@ -15,13 +16,6 @@ namespace Reach.Core.Engine;
 /// </summary>
 public sealed partial class RunSession : IDisposable
 {
-    private static readonly byte[] RunStartedType = TranscriptFormat.TypeToken(EventTypes.RunStarted);
-    private static readonly byte[] StepStartedType = TranscriptFormat.TypeToken(EventTypes.StepStarted);
-    private static readonly byte[] PolicyDecisionType = TranscriptFormat.TypeToken(EventTypes.PolicyDecision);
-    private static readonly byte[] BudgetDecisionType = TranscriptFormat.TypeToken(EventTypes.BudgetDecision);
-    private static readonly byte[] ToolResultType = TranscriptFormat.TypeToken(EventTypes.ToolResult);
-    private static readonly byte[] ToolErrorType = TranscriptFormat.TypeToken(EventTypes.ToolError);
-    private static readonly byte[] RunFinishedType = TranscriptFormat.TypeToken(EventTypes.RunFinished);
 
     private readonly SessionOptions _options;
     private readonly Stream _stream;
@@ -52,29 +46,19 @@ public sealed partial class RunSession : IDisposable
             _gates = CallGates.For(options.Pins, options.Policy, _budget);
             _stream = options.OpenTranscript(RunId);
             _writer = TranscriptWriter.Resume(_stream, Header, resume.Hashes, options.Random, options.WriterOptions);
-            _startedAt = resume.StartedAt;
-            foreach (var (tool, cost) in resume.Permitted)
-            {
-                _budget.Commit(cost);
-                Tally(tool, cost);
-            }
+            var ledger = resume.Ledger;
+            _startedAt = ledger.StartedAt ?? default;
+            _budget.Restore(ledger);
+            _tallies.AddRange(ledger.Tallies);
 
             // What children hold (reserved at spawn, less what those that closed gave back) counts as spent.
-            foreach (var (child, reserved) in resume.Reservations)
+            foreach (var (child, reserved) in ledger.Held)
             {
-                _budget.Reserve(reserved);
                 _reservations[child] = reserved;
             }
 
-            foreach (var (child, returned) in resume.Returns)
-            {
-                _budget.Release(returned);
-                _reservations.Remove(child);
-            }
-
-            Spawned = resume.Spawned;
-
-            Calls = resume.Calls;
+            Spawned = ledger.Spawned;
+            Calls = ledger.Calls;
             if (resume.Hashes.Count > 0)
             {
                 _last = new AppendedEvent(resume.Hashes.Count - 1, resume.Hashes[^1], default);
@@ -100,19 +84,7 @@ public sealed partial class RunSession : IDisposable
         _stream = options.OpenTranscript(RunId);
         _writer = new TranscriptWriter(_stream, Header, options.Random, options.WriterOptions);
         _startedAt = options.StartedAt ?? options.Clock.GetUtcNow();
-        Append(RunStartedType, EventTypes.RunStarted, null, null, "run started", w =>
-        {
-            w.WriteString("at", Timestamp(_startedAt));
-            w.WriteStartObject("budgets");
-            WriteBudgets(w, options.Pack.Budgets);
-            w.WriteEndObject();
-            w.WritePropertyName("inputs");
-            options.Inputs.WriteTo(w);
-            w.WriteStartObject("pack");
-            w.WriteString("name", options.Pack.Name);
-            w.WriteString("version", options.Pack.Version);
-            w.WriteEndObject();
-        });
+        Append(new RunStartedEvent(_startedAt, options.Pack.Budgets, options.Inputs, options.Pack.Name, options.Pack.Version), null, null, "run started");
     }
 
     /// <summary>The run's id.</summary>
@@ -144,15 +116,7 @@ public sealed partial class RunSession : IDisposable
         CheckProposal(tool, input, stepId, implementation);
         var now = _options.Clock.GetUtcNow();
         var elapsed = now - _startedAt;
-        Append(StepStartedType, EventTypes.StepStarted, stepId, tool, $"step {stepIndex} calls {tool}", w =>
-        {
-            w.WriteString("at", Timestamp(now));
-            w.WriteNumber("index", stepIndex);
-            w.WritePropertyName("input");
-            input.WriteTo(w);
-            WriteOptional(w, "step", stepId);
-            w.WriteString("tool", tool);
-        });
+        Append(new StepStartedEvent(now, stepIndex, input, stepId, tool), stepId, tool, $"step {stepIndex} calls {tool}");
 
         var declaration = _options.Pack.FindTool(tool);
         var context = Context(call, implementation, declaration, elapsed, dryRun: false);
@@ -185,7 +149,7 @@ public sealed partial class RunSession : IDisposable
         _budget.Commit(context.Cost);
         Tally(tool, context.Cost);
         var (outcome, deterministic) = await EffectAsync(call, how, implementation, declaration, cancellationToken).ConfigureAwait(false);
-        var effect = deterministic ? "pure" : "recorded";
+        var effect = deterministic ? ToolEffect.Pure : ToolEffect.Recorded;
         if (outcome.Succeeded && !CanRecord(outcome.Output, out var unrecordable))
         {
             outcome = ToolOutcome.Failure(unrecordable.Error, $"{tool} returned an output that cannot be recorded: {unrecordable.Message}");
@@ -193,25 +157,11 @@ public sealed partial class RunSession : IDisposable
 
         if (outcome.Succeeded)
         {
-            Append(ToolResultType, EventTypes.ToolResult, stepId, tool, $"{tool} returned", w =>
-            {
-                w.WriteString("effect", effect);
-                w.WritePropertyName("output");
-                outcome.Output.WriteTo(w);
-                WriteOptional(w, "step", stepId);
-                w.WriteString("tool", tool);
-            });
+            Append(new ToolResultEvent(effect, outcome.Output, stepId, tool), stepId, tool, $"{tool} returned");
             return new CallOutcome { Status = RunStatus.Succeeded, Output = outcome.Output, Policy = policy, Seq = _last.Seq, Hash = _last.Hash };
         }
 
-        Append(ToolErrorType, EventTypes.ToolError, stepId, tool, $"{tool} failed: {outcome.Message}", w =>
-        {
-            w.WriteString("code", outcome.Error.Code);
-            w.WriteString("effect", effect);
-            w.WriteString("message", outcome.Message);
-            WriteOptional(w, "step", stepId);
-            w.WriteString("tool", tool);
-        });
+        Append(new ToolErrorEvent(outcome.Error.Code, effect, outcome.Message, stepId, tool), stepId, tool, $"{tool} failed: {outcome.Message}");
         return new CallOutcome { Status = RunStatus.Failed, Code = outcome.Error, Reason = outcome.Message, Policy = policy, Seq = _last.Seq, Hash = _last.Hash };
     }
 
@@ -223,35 +173,7 @@ public sealed partial class RunSession : IDisposable
         reason ??= stoppedBy?.Reason;
         var now = _options.Clock.GetUtcNow();
         var usage = _budget.Usage(now - _startedAt);
-        Append(RunFinishedType, EventTypes.RunFinished, stepId, null, $"run {StatusText(status)}", w =>
-        {
-            w.WriteString("at", Timestamp(now));
-            WriteOptional(w, "code", code?.Code);
-            WriteOptional(w, "gate", stoppedBy?.Gate);
-            if (output is { } value)
-            {
-                w.WritePropertyName("output");
-                value.WriteTo(w);
-            }
-
-            WriteOptional(w, "reason", reason);
-            if (stoppedBy is { Rules.Count: > 0 })
-            {
-                w.WriteStartArray("rules");
-                foreach (var rule in stoppedBy.Rules)
-                {
-                    w.WriteStringValue(rule);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteString("status", StatusText(status));
-            WriteOptional(w, "step", stepId);
-            w.WriteStartObject("usage");
-            WriteUsage(w, usage);
-            w.WriteEndObject();
-        });
+        Append(new RunFinishedEvent(now, code?.Code, stoppedBy?.Gate, output, reason, stoppedBy?.Rules ?? [], status, stepId, usage), stepId, null, $"run {StatusText(status)}");
         var fingerprint = _writer.Seal();
         _finished = true;
         _stream.Dispose();
@@ -291,5 +213,5 @@ public sealed partial class RunSession : IDisposable
     };
 
     /// <summary>How the clock's readings are written: ISO 8601 in UTC with seven fractional digits, which round-trips.</summary>
-    public static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset value) => EventJson.Timestamp(value);
 }

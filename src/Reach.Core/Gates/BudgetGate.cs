@@ -116,6 +116,13 @@ public sealed class BudgetGate
         _cost -= unused.Cost;
     }
 
+    /// <summary>Starts the ledger from what a resumed run had spent (<see cref="UsageLedger"/>); a new gate has spent nothing.</summary>
+    public void Restore(UsageLedger spent)
+    {
+        ArgumentNullException.ThrowIfNull(spent);
+        (_steps, _toolCalls, _cost) = (spent.Steps, spent.ToolCalls, spent.Cost);
+    }
+
     /// <summary>Records a permitted call.</summary>
     public void Commit(decimal cost, bool newStep = true)
     {

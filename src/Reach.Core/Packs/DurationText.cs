@@ -27,4 +27,17 @@ public static class DurationText
 
     /// <summary>Writes a duration in milliseconds, e.g. <c>1500ms</c>.</summary>
     public static string Format(TimeSpan duration) => ((long)duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    /// <summary>Writes a duration in the largest whole unit, as pack.json spells it: <c>2h</c>, <c>5m</c>, <c>30s</c>, else <c>250ms</c>.</summary>
+    public static string FormatWhole(TimeSpan duration)
+    {
+        var ms = (long)duration.TotalMilliseconds;
+        return ms switch
+        {
+            > 0 when ms % 3_600_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 3_600_000}h"),
+            > 0 when ms % 60_000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 60_000}m"),
+            > 0 when ms % 1000 == 0 => string.Create(CultureInfo.InvariantCulture, $"{ms / 1000}s"),
+            _ => Format(duration),
+        };
+    }
 }

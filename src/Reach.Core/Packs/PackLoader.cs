@@ -177,43 +177,7 @@ public static class PackLoader
             throw new ReachException(ErrorCatalog.InvalidBudget, "pack.json/budgets must be an object.");
         }
 
-        long? Count(string name)
-        {
-            if (!section.TryGetProperty(name, out var value))
-            {
-                return null;
-            }
-
-            return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0
-                ? n
-                : throw new ReachException(ErrorCatalog.InvalidBudget, $"pack.json/budgets/{name} must be a non-negative integer.");
-        }
-
-        foreach (var member in section.EnumerateObject())
-        {
-            if (member.Name is not ("max_steps" or "max_tool_calls" or "max_cost" or "max_duration"))
-            {
-                throw new ReachException(ErrorCatalog.InvalidBudget, $"pack.json/budgets/{member.Name} is not a budget (max_steps, max_tool_calls, max_cost, max_duration).");
-            }
-        }
-
-        decimal? maxCost = null;
-        if (section.TryGetProperty("max_cost", out var c))
-        {
-            maxCost = c.ValueKind == JsonValueKind.Number && c.TryGetDecimal(out var v) && v >= 0
-                ? v
-                : throw new ReachException(ErrorCatalog.InvalidBudget, "pack.json/budgets/max_cost must be a non-negative number.");
-        }
-
-        TimeSpan? maxDuration = null;
-        if (section.TryGetProperty("max_duration", out var duration))
-        {
-            maxDuration = duration.ValueKind == JsonValueKind.String && DurationText.TryParse(duration.GetString()!, out var span)
-                ? span
-                : throw new ReachException(ErrorCatalog.InvalidBudget, "pack.json/budgets/max_duration must be a duration such as \"500ms\", \"30s\", \"5m\" or \"1h\".");
-        }
-
-        return new Budgets { MaxSteps = Count("max_steps"), MaxToolCalls = Count("max_tool_calls"), MaxCost = maxCost, MaxDuration = maxDuration };
+        return Budgets.ReadManifest(section, static (name, expected) => new ReachException(ErrorCatalog.InvalidBudget, $"pack.json/budgets/{name} must be {expected}."));
     }
 
     private static void CheckReferences(PackManifest manifest)

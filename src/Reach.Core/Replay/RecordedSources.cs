@@ -2,6 +2,7 @@ using Reach.Core.Engine;
 using Reach.Core.Errors;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Replay;
 
@@ -77,21 +78,21 @@ internal sealed class RecordedEffects : IEffectSource
         }
 
         var recorded = _results[_next];
-        var data = recorded.Data!.Value;
-        var recordedStep = data.TryGetProperty("step", out var s) ? s.GetString() : null;
-        var recordedTool = data.GetProperty("tool").GetString();
+        var read = TranscriptEvents.Read(recorded.Type, recorded.Data!.Value);
+        var (recordedStep, recordedTool) = read switch
+        {
+            ToolResultEvent result => (result.Step, result.Tool),
+            ToolErrorEvent error => (error.Step, error.Tool),
+            _ => throw new InvalidOperationException("A fed effect is a tool.result or a tool.error."),
+        };
         if (recordedStep != stepId || recordedTool != tool.Name)
         {
             return ToolOutcome.Failure(ErrorCatalog.ReplayDiverged, $"Replay: the next recorded result is for {recordedTool} at step '{recordedStep}', not {tool.Name} at step '{stepId}'.");
         }
 
         _next++;
-        if (recorded.Type == EventTypes.ToolResult)
-        {
-            return ToolOutcome.Success(data.GetProperty("output"));
-        }
-
-        var code = ErrorCatalog.Find(data.GetProperty("code").GetString()!) ?? ErrorCatalog.ToolFailed;
-        return ToolOutcome.Failure(code, data.GetProperty("message").GetString()!);
+        return read is ToolErrorEvent failed
+            ? ToolOutcome.Failure(ErrorCatalog.Find(failed.Code) ?? ErrorCatalog.ToolFailed, failed.Message)
+            : ToolOutcome.Success(((ToolResultEvent)read).Output);
     }
 }

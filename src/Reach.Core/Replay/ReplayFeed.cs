@@ -1,6 +1,7 @@
 using Reach.Core.Engine;
 using Reach.Core.Hashing;
 using Reach.Core.Transcripts;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Replay;
 
@@ -63,27 +64,23 @@ internal sealed class ReplayFeed
         foreach (var ev in recorded.Events)
         {
             random.AddRange(ev.Salt!);
-            var data = ev.Data!.Value;
-            if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.String)
+            var read = TranscriptEvents.Read(ev.Type, ev.Data!.Value);
+            if (read?.ClockReading is { } at)
             {
-                readings.Add(ParseTimestamp(at.GetString()!));
+                readings.Add(at);
             }
 
-            if (ev.Type == EventTypes.RunStarted && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("inputs", out var i))
+            switch (read)
             {
-                inputs = i;
-            }
-
-            if (ev.Type is EventTypes.ToolResult or EventTypes.ToolError && data.TryGetProperty("effect", out var effect))
-            {
-                if (effect.GetString() == "recorded")
-                {
+                case RunStartedEvent started:
+                    inputs = started.Inputs;
+                    break;
+                case ToolResultEvent { Effect: ToolEffect.Recorded } or ToolErrorEvent { Effect: ToolEffect.Recorded }:
                     effects.Add(ev);
-                }
-                else if (ev.Type == EventTypes.ToolResult)
-                {
+                    break;
+                case ToolResultEvent:
                     pure++;
-                }
+                    break;
             }
         }
 
@@ -180,7 +177,7 @@ internal sealed class ReplayFeed
             if (typeToken.SequenceEqual(RunStartedToken))
             {
                 using var document = JsonDocument.Parse(data.ToArray());
-                inputs = document.RootElement.GetProperty("inputs").Clone();
+                inputs = RunStartedEvent.Parse(document.RootElement).Inputs.Clone();
             }
             else if (typeToken.SequenceEqual(ToolResultToken) || typeToken.SequenceEqual(ToolErrorToken))
             {
@@ -192,7 +189,8 @@ internal sealed class ReplayFeed
                 {
                     using var document = JsonDocument.Parse(data.ToArray());
                     var parsed = document.RootElement.Clone();
-                    if (parsed.GetProperty("effect").GetString() == "recorded")
+                    var type = typeToken.SequenceEqual(ToolResultToken) ? EventTypes.ToolResult : EventTypes.ToolError;
+                    if (TranscriptEvents.Read(type, parsed) is ToolResultEvent { Effect: ToolEffect.Recorded } or ToolErrorEvent { Effect: ToolEffect.Recorded })
                     {
                         var hashText = line.Slice(dataEnd + DigestMarker.Length + 64 + "\",\"hash\":\""u8.Length, Sha256Digest.TextLength);
                         if (!Sha256Digest.TryParse(hashText, out var hash))
@@ -200,7 +198,6 @@ internal sealed class ReplayFeed
                             return null;
                         }
 
-                        var type = typeToken.SequenceEqual(ToolResultToken) ? EventTypes.ToolResult : EventTypes.ToolError;
                         effects.Add(new RecordedEvent(events, type, parsed, null, hash, line.ToArray()));
                     }
                 }

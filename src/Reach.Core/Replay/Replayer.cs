@@ -5,6 +5,7 @@ using Reach.Core.Json;
 using Reach.Core.Packs;
 using Reach.Core.Tools;
 using Reach.Core.Transcripts;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Core.Replay;
 
@@ -201,7 +202,12 @@ public static class Replayer
             return $"The run took a different path: {recorded.Type} was recorded, {replayed.Type} was replayed.";
         }
 
-        var tool = ev.Data is { } data && data.TryGetProperty("tool", out var t) ? t.GetString() : null;
+        var tool = Read(ev) switch
+        {
+            ToolResultEvent result => result.Tool,
+            ToolErrorEvent error => error.Tool,
+            _ => null,
+        };
         return ev.Type switch
         {
             EventTypes.ToolResult or EventTypes.ToolError when IsPure(ev) => $"The deterministic tool '{tool}' gave a different output.",
@@ -213,8 +219,20 @@ public static class Replayer
         };
     }
 
-    private static bool IsPure(RecordedEvent ev) =>
-        ev.Data is { } data && data.TryGetProperty("effect", out var effect) && effect.GetString() == "pure";
+    private static bool IsPure(RecordedEvent ev) => Read(ev) is ToolResultEvent { Effect: ToolEffect.Pure } or ToolErrorEvent { Effect: ToolEffect.Pure };
+
+    // A divergent event may be anything the replay wrote, or damaged: what cannot be read has no tool and no effect.
+    private static TranscriptEvent? Read(RecordedEvent ev)
+    {
+        try
+        {
+            return ev.Data is { } data ? TranscriptEvents.Read(ev.Type, data) : null;
+        }
+        catch (ReachException)
+        {
+            return null;
+        }
+    }
 
     private static long CountPure(RecordedTranscript transcript)
     {

@@ -129,15 +129,6 @@ internal sealed record ManifestView
         return list;
     }
 
-    private static Budgets ReadBudgets(JsonElement budgets)
-    {
-        long? Count(string name) => budgets.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : null;
-        return new Budgets
-        {
-            MaxSteps = Count("max_steps"),
-            MaxToolCalls = Count("max_tool_calls"),
-            MaxCost = budgets.TryGetProperty("max_cost", out var cost) && cost.TryGetDecimal(out var c) ? c : null,
-            MaxDuration = budgets.TryGetProperty("max_duration", out var d) && DurationText.TryParse(d.GetString()!, out var span) ? span : null,
-        };
-    }
+    // Lenient: the validator reports a malformed limit; here it reads as no limit.
+    private static Budgets ReadBudgets(JsonElement budgets) => budgets.ValueKind == JsonValueKind.Object ? Budgets.ReadManifest(budgets) : new Budgets();
 }

@@ -3,6 +3,7 @@ using Reach.Core.Gates;
 using Reach.Core.Packs;
 using Reach.Core.Replay;
 using Reach.Core.Tools;
+using Reach.Core.Transcripts.Events;
 
 namespace Reach.Policy.Calls;
 
@@ -33,22 +34,8 @@ public static class TranscriptCalls
                 continue;
             }
 
-            var rules = new List<string>();
-            foreach (var rule in data.GetProperty("rules").EnumerateArray())
-            {
-                rules.Add(rule.GetString()!);
-            }
-
-            result.Add(new RecordedDecision(
-                ev.Seq,
-                data.TryGetProperty("step", out var step) ? step.GetString() : null,
-                data.GetProperty("tool").GetString()!,
-                data.GetProperty("effect").GetString()!,
-                data.TryGetProperty("code", out var code) ? code.GetString() : null,
-                data.GetProperty("reason").GetString()!,
-                rules,
-                data.TryGetProperty("mode", out var mode) ? mode.GetString() : null,
-                data.TryGetProperty("would_deny", out var would) && would.ValueKind == JsonValueKind.True));
+            var decision = PolicyDecisionEvent.Parse(data);
+            result.Add(new RecordedDecision(ev.Seq, decision.Step, decision.Tool, EventJson.EffectText(decision.Effect), decision.Code, decision.Reason, decision.Rules, decision.Mode, decision.WouldDeny));
         }
 
         return result;
@@ -56,7 +43,8 @@ public static class TranscriptCalls
 
     /// <summary>
     /// Rebuilds the call that the policy.decision event <paramref name="seq"/> decided: tool, arguments, step, the run's
-    /// inputs, and the usage and per-tool counts of the calls permitted before it. Permissions are what
+    /// inputs, and the usage and per-tool counts before it (<see cref="UsageLedger.Rebuild"/>: the calls permitted and
+    /// what spawned children hold). Permissions are what
     /// <paramref name="permissionsOf"/> says the tool needs (the MCP gateway's pins, for its transcripts), else what the
     /// built-in tool needs; the pack's declarations are not in the transcript, so every tool counts as declared.
     /// </summary>
@@ -70,52 +58,34 @@ public static class TranscriptCalls
         }
 
         JsonElement inputs = default;
-        DateTimeOffset started = default;
-        long steps = 0, toolCalls = 0;
-        decimal cost = 0;
-        var tallies = new List<ToolTally>();
-        JsonElement? step = null;
+        StepStartedEvent? step = null;
+        var before = new List<TranscriptEvent?>((int)seq);
         for (var i = 0; i < seq; i++)
         {
             var ev = transcript.Events[i];
-            var data = ev.Data!.Value;
-            switch (ev.Type)
+            var read = ev.Data is { } data ? TranscriptEvents.Read(ev.Type, data) : null;
+            before.Add(read);
+            switch (read)
             {
-                case EventTypes.RunStarted:
-                    inputs = data.GetProperty("inputs");
-                    started = Time(data);
+                case RunStartedEvent run:
+                    inputs = run.Inputs;
                     break;
-                case EventTypes.StepStarted:
-                    step = data;
-                    break;
-                case EventTypes.BudgetDecision when data.GetProperty("effect").GetString() == "permit":
-                    var tool = data.GetProperty("tool").GetString()!;
-                    var callCost = data.GetProperty("cost").GetDecimal();
-                    steps++;
-                    toolCalls++;
-                    cost += callCost;
-                    var found = tallies.FindIndex(t => t.Tool == tool);
-                    if (found < 0)
-                    {
-                        tallies.Add(new ToolTally(tool, 1, callCost));
-                    }
-                    else
-                    {
-                        tallies[found] = tallies[found] with { Calls = tallies[found].Calls + 1, Cost = tallies[found].Cost + callCost };
-                    }
-
+                case StepStartedEvent call:
+                    step = call;
                     break;
                 default:
                     break;
             }
         }
 
+        // The usage and tallies the gates saw: the same fold resume uses, spawn reservations included.
+        var ledger = UsageLedger.Rebuild(before);
         if (step is not { } s)
         {
             throw new ReachException(ErrorCatalog.PolicyEventNotDecision, $"Event {seq} of run {transcript.Header.RunId} has no step.started before it.");
         }
 
-        var name = s.GetProperty("tool").GetString()!;
+        var name = s.Tool;
         IReadOnlyList<string> permissions = permissionsOf?.Invoke(name) ?? ToolRegistry.BuiltIn.Find(name)?.RequiredPermissions ?? [];
         var declaredCost = CostOf(transcript, seq);
         var declaration = new ToolDeclaration { Name = name, Permissions = permissions, Cost = declaredCost };
@@ -124,13 +94,13 @@ public static class TranscriptCalls
             Tool = name,
             RequiredPermissions = permissions,
             Declaration = declaration,
-            Input = s.GetProperty("input"),
+            Input = s.Input,
             Pack = new PackManifest { Name = transcript.Header.PackName, Version = transcript.Header.PackVersion, Tools = [declaration] },
-            StepId = s.TryGetProperty("step", out var id) ? id.GetString() : null,
-            StepIndex = s.GetProperty("index").GetInt64(),
-            Usage = new BudgetUsage(steps, toolCalls, cost, Time(s) - started),
+            StepId = s.Step,
+            StepIndex = s.Index,
+            Usage = ledger.Usage(s.At - (ledger.StartedAt ?? default)),
             Inputs = inputs,
-            Tallies = tallies,
+            Tallies = ledger.Tallies,
         };
     }
 
@@ -140,12 +110,9 @@ public static class TranscriptCalls
         var next = seq + 1;
         if (next < transcript.Events.Count && transcript.Events[(int)next] is { Type: EventTypes.BudgetDecision, Data: { } data })
         {
-            return data.GetProperty("cost").GetDecimal();
+            return BudgetDecisionEvent.Parse(data).Cost;
         }
 
         return 0;
     }
-
-    private static DateTimeOffset Time(JsonElement data) =>
-        data.TryGetProperty("at", out var at) ? DateTimeOffset.Parse(at.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal) : default;
 }
