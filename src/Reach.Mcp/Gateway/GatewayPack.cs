@@ -121,14 +121,14 @@ public sealed class GatewayPack
 /// whose definition changed since it was pinned, is denied (rule <c>reach.mcp.pinned</c>) before the declared tools
 /// and the policy are asked. The check itself is the gateway's (it reads the server's current listing).
 /// </summary>
-internal sealed class PinGate(Func<string, PolicyDecision?> check) : ICallGate
+internal sealed class PinGate(Func<string, CancellationToken, ValueTask<PolicyDecision?>> check) : ICallGate
 {
     public const string Rule = "reach.mcp.pinned";
 
     public string Name => "pin";
 
-    public ValueTask<Core.Gates.GateVerdict> DecideAsync(GateContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(check(context.Request.Tool) is { } refusal ? new Core.Gates.GateVerdict.Policy(refusal) : Core.Gates.GateVerdict.Pass);
+    public async ValueTask<Core.Gates.GateVerdict> DecideAsync(GateContext context, CancellationToken cancellationToken) =>
+        await check(context.Request.Tool, cancellationToken).ConfigureAwait(false) is { } refusal ? new Core.Gates.GateVerdict.Policy(refusal) : Core.Gates.GateVerdict.Pass;
 
     public Core.Gates.GateVerdict Failed(GateContext context, string reason) => CallGates.PolicyFailure(reason);
 }
