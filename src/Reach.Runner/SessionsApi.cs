@@ -85,7 +85,13 @@ internal static class SessionsApi
             throw ApiRequests.Invalid("execute", "left out (or true) when the call carries a result");
         }
 
-        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json)).ConfigureAwait(false);
+        var refusal = Refused(body);
+        if (refusal is not null && supplied is not null)
+        {
+            throw ApiRequests.Invalid("refused", "left out when the call carries a result: a refused call never ran");
+        }
+
+        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, refusal, outcome => JsonSerializer.SerializeToUtf8Bytes(Describe(outcome), RunnerHost.Json)).ConfigureAwait(false);
         if (replayed)
         {
             response.Headers["Idempotent-Replayed"] = "true";
@@ -189,6 +195,24 @@ internal static class SessionsApi
             allowed && outcome.Status != RunStatus.Succeeded ? new CallError(outcome.Code?.Code, outcome.Reason) : null,
             outcome.Seq,
             outcome.Hash.ToString());
+    }
+
+    // An MCP gateway's pin refusal, recorded as the pipeline's pin gate denial: only a pin refusal's code, rule reach.mcp.pinned.
+    private static PolicyDecision? Refused(JsonElement body)
+    {
+        if (!body.TryGetProperty("refused", out var refused) || refused.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var code = refused.ValueKind == JsonValueKind.Object && refused.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? PinRefusals.Find(c.GetString()) : null;
+        if (code is null)
+        {
+            throw ApiRequests.Invalid("refused.code", "one of " + string.Join(", ", PinRefusals.Codes.Select(e => e.Code)) + " (an MCP gateway's pin refusal)");
+        }
+
+        var reason = refused.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() is { Length: > 0 } text ? text : throw ApiRequests.Invalid("refused.reason", "a non-empty string");
+        return PinRefusals.Deny(code, reason);
     }
 
     private static ToolOutcome Supplied(JsonElement result)

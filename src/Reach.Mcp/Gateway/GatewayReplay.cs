@@ -63,6 +63,13 @@ public static class GatewayReplay
         return header.PackName.StartsWith(GatewayPack.NamePrefix, StringComparison.Ordinal);
     }
 
+    /// <summary>True when the transcript's header names the gateway pack a runner recorded <paramref name="connector"/>'s session in (<c>mcp-&lt;connector&gt;</c>, <c>--runner</c>).</summary>
+    public static bool IsRunnerGatewayTranscript(TranscriptHeader header, string connector)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return string.Equals(header.PackName, GatewayPack.RunnerNamePrefix + connector, StringComparison.Ordinal) && header.PackVersion == GatewayPack.PackVersion;
+    }
+
     /// <summary>Re-decides every call of <paramref name="transcript"/> with <paramref name="policy"/> and the connector's current <paramref name="pins"/>.</summary>
     public static GatewayReplayReport Reevaluate(byte[] transcript, ConnectorPins pins, IPolicyGate policy)
     {
@@ -81,7 +88,7 @@ public static class GatewayReplay
         }
 
         var recorded = RecordedTranscript.Read(transcript);
-        if (!IsGatewayTranscript(recorded.Header))
+        if (!IsGatewayTranscript(recorded.Header) && !IsRunnerGatewayTranscript(recorded.Header, pins.Connector))
         {
             throw new ReachException(ErrorCatalog.McpReplayNotGateway, $"The transcript's pack is '{recorded.Header.PackName}', not an MCP gateway session.");
         }

@@ -101,7 +101,7 @@ public sealed class RunnerGatewaySession : IGatewaySession
 
         var manifest = new JsonObject
         {
-            ["name"] = "mcp-" + pack.Connector,
+            ["name"] = GatewayPack.RunnerNamePrefix + pack.Connector,
             ["version"] = GatewayPack.PackVersion,
             ["description"] = pack.Pack.Manifest.Description,
             ["tools"] = tools,
@@ -126,29 +126,21 @@ public sealed class RunnerGatewaySession : IGatewaySession
             var inputNode = JsonNode.Parse(input.GetRawText());
             if (await _pinCheck(tool, cancellationToken).ConfigureAwait(false) is { } pinRefusal)
             {
-                // The runner has no pin check: the refusal is recorded as the call's outcome, and the call is never forwarded.
-                await CallAsync(tool, inputNode, Error(pinRefusal.Code!.Code, pinRefusal.Reason), cancellationToken).ConfigureAwait(false);
-                return new CallOutcome { Status = RunStatus.Denied, Gate = "pin", Code = pinRefusal.Code, Reason = pinRefusal.Reason, Rules = pinRefusal.Rules, Policy = pinRefusal };
+                // The pin check is the gateway's (it reads the server): the refusal travels with the call, and the
+                // runner's pin gate records it as the local gateway does, a deny by reach.mcp.pinned that charges nothing.
+                var refused = new JsonObject { ["refused"] = new JsonObject { ["code"] = pinRefusal.Code!.Code, ["reason"] = pinRefusal.Reason } };
+                return Denied((await CallAsync(tool, inputNode, refused, cancellationToken).ConfigureAwait(false))["decision"]!);
             }
 
             var decision = (await PostAsync(_http, _sessionPath + "/decide", new JsonObject { ["tool"] = tool, ["input"] = inputNode?.DeepClone() }, cancellationToken).ConfigureAwait(false))["decision"]!;
             if (decision["allowed"]?.GetValue<bool>() != true)
             {
-                var denied = (await CallAsync(tool, inputNode, null, cancellationToken).ConfigureAwait(false))["decision"]!;
-                var code = denied["code"]?.GetValue<string>();
-                return new CallOutcome
-                {
-                    Status = RunStatus.Denied,
-                    Gate = denied["gate"]?.GetValue<string>() ?? "policy",
-                    Code = code is null ? ErrorCatalog.PolicyGateFailed : ErrorCatalog.Find(code) ?? ErrorCatalog.PolicyGateFailed,
-                    Reason = denied["reason"]?.GetValue<string>() ?? "The runner denied the call.",
-                    Rules = [.. (denied["rules"]?.AsArray() ?? []).Select(r => r!.GetValue<string>())],
-                };
+                return Denied((await CallAsync(tool, inputNode, null, cancellationToken).ConfigureAwait(false))["decision"]!);
             }
 
             var outcome = await forward(cancellationToken).ConfigureAwait(false);
             var supplied = outcome.Succeeded ? new JsonObject { ["output"] = JsonNode.Parse(outcome.Output.GetRawText()) } : Error(outcome.Error!.Code, outcome.Message!);
-            await CallAsync(tool, inputNode, supplied, cancellationToken).ConfigureAwait(false);
+            await CallAsync(tool, inputNode, new JsonObject { ["result"] = supplied }, cancellationToken).ConfigureAwait(false);
             return outcome.Succeeded
                 ? new CallOutcome { Status = RunStatus.Succeeded, Output = outcome.Output }
                 : new CallOutcome { Status = RunStatus.Failed, Code = outcome.Error, Reason = outcome.Message };
@@ -157,6 +149,20 @@ public sealed class RunnerGatewaySession : IGatewaySession
         {
             _lock.Release();
         }
+    }
+
+    // The runner's answer to a call its gates denied, as the gateway answers the client.
+    private static CallOutcome Denied(JsonNode denied)
+    {
+        var code = denied["code"]?.GetValue<string>();
+        return new CallOutcome
+                {
+                    Status = RunStatus.Denied,
+                    Gate = denied["gate"]?.GetValue<string>() ?? "policy",
+                    Code = code is null ? ErrorCatalog.PolicyGateFailed : ErrorCatalog.Find(code) ?? ErrorCatalog.PolicyGateFailed,
+                    Reason = denied["reason"]?.GetValue<string>() ?? "The runner denied the call.",
+                    Rules = [.. (denied["rules"]?.AsArray() ?? []).Select(r => r!.GetValue<string>())],
+                };
     }
 
     /// <summary>Closes the runner session after a failure of the server.</summary>
@@ -198,12 +204,13 @@ public sealed class RunnerGatewaySession : IGatewaySession
         _lock.Dispose();
     }
 
-    private Task<JsonNode> CallAsync(string tool, JsonNode? input, JsonObject? result, CancellationToken cancellationToken)
+    // Records one call; extra holds the call's result or refusal, when it has one.
+    private Task<JsonNode> CallAsync(string tool, JsonNode? input, JsonObject? extra, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["tool"] = tool, ["input"] = input?.DeepClone() };
-        if (result is not null)
+        foreach (var (key, value) in extra ?? [])
         {
-            body["result"] = result;
+            body[key] = value?.DeepClone();
         }
 
         return PostAsync(_http, _sessionPath + "/tool-calls", body, cancellationToken);

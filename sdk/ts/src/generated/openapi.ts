@@ -1076,6 +1076,11 @@ export interface operations {
                         };
                     };
                     execute?: null | boolean;
+                    /** @description An MCP gateway's pin refusal of the call (REACH-6010/6011/6012, or the server failure that stopped the check), recorded as a deny by rule reach.mcp.pinned. */
+                    refused?: {
+                        code?: string;
+                        reason?: string;
+                    };
                 };
             };
         };
