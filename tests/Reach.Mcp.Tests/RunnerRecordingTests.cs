@@ -60,7 +60,7 @@ public sealed class RunnerRecordingTests
     }
 
     [Fact]
-    public void A_pin_refusal_is_recorded_the_same_locally_and_through_a_runner_and_gateway_replay_reads_both()
+    public async Task A_pin_refusal_is_recorded_the_same_locally_and_through_a_runner_and_gateway_replay_reads_both()
     {
         // The same session twice: a call of a tool that was never pinned, refused by the pin check (REACH-6010).
         using var local = new McpHarness();
@@ -107,7 +107,7 @@ public sealed class RunnerRecordingTests
         foreach (var (harness, transcript) in new[] { (local, localTranscript), (remote, remoteTranscript) })
         {
             var pins = new Reach.Mcp.Connectors.ConnectorStore(harness.Home).GetPins("fs");
-            var report = Reach.Mcp.Gateway.GatewayReplay.Reevaluate(File.ReadAllBytes(transcript), pins, Reach.Core.Gates.DeclaredToolsPolicyGate.Instance);
+            var report = await Reach.Mcp.Gateway.GatewayReplay.ReevaluateAsync(File.ReadAllBytes(transcript), pins, Reach.Core.Gates.DeclaredToolsPolicyGate.Instance, TestContext.Current.CancellationToken);
             Assert.True(report.Ok, $"{transcript}: diverged at {report.Divergence?.Seq}");
             Assert.Equal(1, report.Calls);
             Assert.Equal(1, report.PinRefusals);
