@@ -93,7 +93,10 @@ internal sealed record OpenSessionRequest([property: JsonRequired, StringOrObjec
 internal sealed record ToolResultBody(JsonElement Output, CallError? Error);
 
 /// <summary>One tool call.</summary>
-internal sealed record ToolCallBody([property: JsonRequired] string Tool, JsonElement Input, string? Step, ToolResultBody? Result, bool? Execute);
+internal sealed record ToolCallBody([property: JsonRequired] string Tool, JsonElement Input, string? Step, ToolResultBody? Result, bool? Execute, RefusedBody? Refused);
+
+/// <summary>An MCP gateway's pin refusal of the call (REACH-6010/6011/6012, or the server failure that stopped the check), recorded as a deny by rule reach.mcp.pinned.</summary>
+internal sealed record RefusedBody(string? Code, string? Reason);
 
 /// <summary>Ask the gates about a call without recording it.</summary>
 internal sealed record DecideBody([property: JsonRequired] string Tool, JsonElement Input, string? Step);

@@ -73,7 +73,8 @@ internal sealed class RunnerSession : IDisposable
     /// </summary>
     /// <remarks>With <paramref name="execute"/> false, a call the gates allow is refused (REACH-4010) and nothing is
     /// recorded: a client that runs the tool itself sends it so only to record a denial it was told of.</remarks>
-    public async Task<(byte[] Answer, bool Replayed)> CallAsync(string tool, JsonElement input, string? stepId, ToolOutcome? supplied, Idempotency? idempotency, bool execute, Func<CallOutcome, byte[]> render)
+    /// <remarks>A <paramref name="refusal"/> (an MCP gateway's pin refusal) travels with the call: the pin gate records it as the call's denial, and nothing is charged.</remarks>
+    public async Task<(byte[] Answer, bool Replayed)> CallAsync(string tool, JsonElement input, string? stepId, ToolOutcome? supplied, Idempotency? idempotency, bool execute, PolicyDecision? refusal, Func<CallOutcome, byte[]> render)
     {
         ArgumentNullException.ThrowIfNull(render);
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -87,7 +88,7 @@ internal sealed class RunnerSession : IDisposable
             }
 
             ThrowIfUnusable();
-            var call = new ProposedCall(tool, input, stepId, _calls);
+            var call = new ProposedCall(tool, input, stepId, _calls) { Refusal = refusal };
             if (supplied is null && (!execute || ClientTools.IsClientTool(Setup.Tools, tool)) && (await _core.EvaluateAsync(call).ConfigureAwait(false)).Allowed)
             {
                 // Nothing is recorded: the client must run the tool and send its result. A denied call goes on and is recorded.

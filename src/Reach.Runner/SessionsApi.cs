@@ -84,8 +84,14 @@ internal static class SessionsApi
             throw ApiRequests.Invalid("execute", "left out (or true) when the call carries a result");
         }
 
+        var refusal = Refused(body.Refused);
+        if (refusal is not null && supplied is not null)
+        {
+            throw ApiRequests.Invalid("refused", "left out when the call carries a result: a refused call never ran");
+        }
+
         var logger = loggers.CreateLogger(LogCategory);
-        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, outcome =>
+        var (answer, replayed) = await session.CallAsync(tool, input, step, supplied, idempotency, execute, refusal, outcome =>
         {
             // Once per recorded decision: a replayed answer (the same Idempotency-Key) was logged when it was made.
             if (outcome.Gate is { } gate)
@@ -200,6 +206,20 @@ internal static class SessionsApi
             allowed && outcome.Status != RunStatus.Succeeded ? new CallError(outcome.Code?.Code, outcome.Reason) : null,
             outcome.Seq,
             outcome.Hash.ToString());
+    }
+
+    // An MCP gateway's pin refusal, recorded as the pipeline's pin gate denial: only a pin refusal's code, rule reach.mcp.pinned.
+    private static PolicyDecision? Refused(RefusedBody? refused)
+    {
+        if (refused is null)
+        {
+            return null;
+        }
+
+        var code = PinRefusals.Find(refused.Code)
+            ?? throw ApiRequests.Invalid("refused.code", "one of " + string.Join(", ", PinRefusals.Codes.Select(e => e.Code)) + " (an MCP gateway's pin refusal)");
+        var reason = refused.Reason is { Length: > 0 } text ? text : throw ApiRequests.Invalid("refused.reason", "a non-empty string");
+        return PinRefusals.Deny(code, reason);
     }
 
     private static ToolOutcome Supplied(ToolResultBody result)

@@ -59,6 +59,62 @@ public sealed class RunnerRecordingTests
         Assert.Contains("REACH-6044", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_pin_refusal_is_recorded_the_same_locally_and_through_a_runner_and_gateway_replay_reads_both()
+    {
+        // The same session twice: a call of a tool that was never pinned, refused by the pin check (REACH-6010).
+        using var local = new McpHarness();
+        local.AddAndPin("fs", "--", "node", McpHarness.FilesystemServer, local.Data);
+        var localRun = local.Client("dotnet", McpHarness.ProxyArgs("fs"), McpHarness.Call("not_pinned"));
+        using var remote = new McpHarness();
+        remote.AddAndPin("fs", "--", "node", McpHarness.FilesystemServer, remote.Data);
+        using var runner = Process.Start(remote.StartInfo("dotnet", [McpHarness.ReachDll, "serve", "--urls", "http://127.0.0.1:0", "--json"]))!;
+        ClientRun remoteRun;
+        try
+        {
+            var url = JsonNode.Parse(ReadDocument(runner))!["listening"]!.GetValue<string>();
+            remoteRun = remote.Client("dotnet", McpHarness.ProxyArgs("fs", "--runner", url), McpHarness.Call("not_pinned"));
+        }
+        finally
+        {
+            runner.Kill(entireProcessTree: true);
+            runner.WaitForExit(10_000);
+        }
+
+        Assert.StartsWith("REACH-6010", localRun.Text(0), StringComparison.Ordinal);
+        Assert.Equal(localRun.Text(0), remoteRun.Text(0));
+        var localTranscript = local.Transcript();
+        var remoteTranscript = remote.Transcript();
+        remote.AssertVerifies(remoteTranscript);
+        var localEvents = McpHarness.Events(localTranscript);
+        var remoteEvents = McpHarness.Events(remoteTranscript);
+        Assert.Equal(["run.started", "step.started", "policy.decision", "run.finished"], localEvents.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(localEvents.Select(e => e["type"]!.GetValue<string>()), remoteEvents.Select(e => e["type"]!.GetValue<string>()));
+        var localDecision = localEvents[2]["data"]!;
+        var remoteDecision = remoteEvents[2]["data"]!;
+        Assert.Equal("deny", remoteDecision["effect"]!.GetValue<string>());
+        Assert.Equal("REACH-6010", remoteDecision["code"]!.GetValue<string>());
+        foreach (var field in new[] { "code", "effect", "rules", "reason", "tool" })
+        {
+            Assert.True(JsonNode.DeepEquals(localDecision[field], remoteDecision[field]), $"policy.decision.{field}: local {localDecision[field]?.ToJsonString()}, runner {remoteDecision[field]?.ToJsonString()}");
+        }
+
+        Assert.Null(remoteDecision["mode"]);
+        Assert.Equal(0, remoteEvents[^1]["data"]!["usage"]!["cost"]!.GetValue<decimal>());
+        Assert.Equal(0, remoteEvents[^1]["data"]!["usage"]!["tool_calls"]!.GetValue<long>());
+
+        // Gateway replay reads both as what they are: one pin refusal, kept as recorded, and no gate decision to re-decide.
+        foreach (var (harness, transcript) in new[] { (local, localTranscript), (remote, remoteTranscript) })
+        {
+            var pins = new Reach.Mcp.Connectors.ConnectorStore(harness.Home).GetPins("fs");
+            var report = await Reach.Mcp.Gateway.GatewayReplay.ReevaluateAsync(File.ReadAllBytes(transcript), pins, Reach.Core.Gates.DeclaredToolsPolicyGate.Instance, TestContext.Current.CancellationToken);
+            Assert.True(report.Ok, $"{transcript}: diverged at {report.Divergence?.Seq}");
+            Assert.Equal(1, report.Calls);
+            Assert.Equal(1, report.PinRefusals);
+            Assert.Equal(0, report.Decisions);
+        }
+    }
+
     // reach serve --json prints one indented JSON document, then keeps running.
     private static string ReadDocument(Process process)
     {

@@ -48,7 +48,7 @@ internal static class McpCommand
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stop.Cancel(); });
-            var gateway = new McpGateway(setup.Options);
+            var gateway = McpGateway.CreateAsync(setup.Options, stop.Token).GetAwaiter().GetResult();
             try
             {
                 environment.Error.WriteLine($"reach mcp proxy: {setup.Connector.Name}, run {gateway.RunId}, transcript {setup.TranscriptPath(gateway.RunId)}");

@@ -6,12 +6,12 @@ namespace Reach.Cli.Commands;
 /// <summary><c>reach replay</c> for an MCP gateway transcript: re-decides every recorded call, calls no server.</summary>
 internal static class McpReplayCommand
 {
-    public static int Execute(CommandContext context, byte[] bytes, TranscriptHeader header, RunIndexEntry? entry, RunBinding? binding, ParseResult parse)
+    public static async Task<int> ExecuteAsync(CommandContext context, byte[] bytes, TranscriptHeader header, RunIndexEntry? entry, RunBinding? binding, ParseResult parse, CancellationToken cancellationToken)
     {
         var connector = header.PackName[GatewayPack.NamePrefix.Length..];
         var pins = ConnectorCommand.Store(context.Environment).GetPins(connector);
         var policy = PolicyRunOptions.Resolve(parse, context, entry?.Policy, entry?.PolicyMode);
-        var report = GatewayReplay.Reevaluate(bytes, pins, policy.Gate);
+        var report = await GatewayReplay.ReevaluateAsync(bytes, pins, policy.Gate, cancellationToken).ConfigureAwait(false);
         var divergence = report.Divergence;
         if (context.Json)
         {

@@ -21,7 +21,7 @@ internal static class McpServeCommand
             var context = new CommandContext(parse, environment);
             var endpoint = McpHttpGateway.ParseListen(parse.GetValue(listen)!);
             var setup = McpCommand.GatewaySetup.Resolve(context, parse, parse.GetValue(connector)!, "http");
-            var app = McpHttpGateway.Build(endpoint, () => new McpGateway(setup.Options), setup.ConnectAsync, result =>
+            var app = McpHttpGateway.Build(endpoint, token => McpGateway.CreateAsync(setup.Options, token), setup.ConnectAsync, result =>
             {
                 setup.Save(result);
                 environment.Error.WriteLine($"reach mcp serve: run {result.RunId} {RunSession.StatusText(result.Status)}{(result.Code is null ? string.Empty : " " + result.Code.Code)}, {result.Events} events, transcript {setup.TranscriptPath(result.RunId)}");

@@ -44,7 +44,7 @@ internal static class ReplayCommand
 
         if (Reach.Mcp.Gateway.GatewayReplay.IsGatewayTranscript(recordedHeader))
         {
-            return McpReplayCommand.Execute(context, bytes, recordedHeader, entry, binding, parse);
+            return await McpReplayCommand.ExecuteAsync(context, bytes, recordedHeader, entry, binding, parse, cancellationToken).ConfigureAwait(false);
         }
 
         // A redacted or torn transcript never replays, whichever pack is given: say that before asking for --pack.

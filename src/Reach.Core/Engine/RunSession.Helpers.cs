@@ -62,6 +62,7 @@ public sealed partial class RunSession
         Cost = declaration?.Cost ?? 0m,
         Elapsed = elapsed,
         DryRun = dryRun,
+        Refusal = call.Refusal,
     };
 
     private void RecordPolicy(PolicyDecision policy, string? stepId, string tool) =>

@@ -7,7 +7,8 @@ namespace Reach.Core.Gates;
 /// The gate pipeline: the one ordered list of gates every proposed call goes through, whoever drives it (a pack's
 /// steps, the runner's HTTP calls, the MCP gateway, replay). Order matters and is fixed here:
 /// <list type="number">
-/// <item><b>pin</b> (only when the host supplies one: the MCP gateway) — the server's tool is still the one pinned;</item>
+/// <item><b>pin</b> — the server's tool is still the one pinned: the MCP gateway's own gate, or, for every other host,
+/// <see cref="PassedRefusals"/>, which records the pin refusal passed with the call (a runner recording a gateway session, replay);</item>
 /// <item><b>declared</b> — the pack declares the tool and grants every permission it needs (the floor no policy can lower);</item>
 /// <item><b>policy</b> — the session's <see cref="IPolicyGate"/> (the declared-only policy, or a compiled bundle);</item>
 /// <item><b>budget</b> — the call fits in every limit of the run's ledger;</item>
@@ -20,16 +21,28 @@ namespace Reach.Core.Gates;
 public static class CallGates
 {
     /// <summary>The gates of a session, in order.</summary>
-    /// <param name="pins">The pin gate, or null when the host has none.</param>
+    /// <param name="pins">The pin gate, or null for <see cref="PassedRefusals"/>.</param>
     /// <param name="policy">The policy gate.</param>
     /// <param name="ledger">The session's budget ledger.</param>
     public static IReadOnlyList<ICallGate> For(ICallGate? pins, IPolicyGate policy, BudgetGate ledger)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(ledger);
-        return pins is null
-            ? [new DeclaredGate(policy), new PolicyStage(policy), new BudgetStage(ledger)]
-            : [pins, new DeclaredGate(policy), new PolicyStage(policy), new BudgetStage(ledger)];
+        return [pins ?? PassedRefusals, new DeclaredGate(policy), new PolicyStage(policy), new BudgetStage(ledger)];
+    }
+
+    /// <summary>The pin gate of a host that does not check pins itself: it denies with the refusal passed with the call (<see cref="GateContext.Refusal"/>), and passes every other call.</summary>
+    public static ICallGate PassedRefusals { get; } = new PassedRefusalGate();
+
+    private sealed class PassedRefusalGate : ICallGate
+    {
+        public string Name => "pin";
+
+        // Only a denial with a pin refusal's code and rule counts: a passed value can never let a call through.
+        public ValueTask<GateVerdict> DecideAsync(GateContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(context.Refusal is { } refusal ? new GateVerdict.Policy(PinRefusals.Deny(refusal.Code ?? ErrorCatalog.PolicyGateFailed, refusal.Reason)) : GateVerdict.Pass);
+
+        public GateVerdict Failed(GateContext context, string reason) => PolicyFailure(reason);
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ public sealed record GateContext
     /// <summary>The time the run has used when the call is proposed.</summary>
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>The pin refusal the host passed with the call (<see cref="Engine.ProposedCall.Refusal"/>), if any: the pipeline's first gate records it.</summary>
+    public PolicyDecision? Refusal { get; init; }
+
     /// <summary>True when nothing will be recorded or charged (a dry evaluation such as the runner's <c>decide</c>): a gate that would wait for a person answers without waiting.</summary>
     public bool DryRun { get; init; }
 }

@@ -18,6 +18,9 @@ public sealed class GatewayPack
     /// <summary>The pack-name prefix that marks a transcript as the gateway's.</summary>
     public const string NamePrefix = "mcp/";
 
+    /// <summary>The pack-name prefix of the gateway pack a runner records into (<c>--runner</c>): pack names have no '/'.</summary>
+    public const string RunnerNamePrefix = "mcp-";
+
     /// <summary>The version every gateway pack carries.</summary>
     public const string PackVersion = "1.0.0";
 
@@ -121,14 +124,14 @@ public sealed class GatewayPack
 /// whose definition changed since it was pinned, is denied (rule <c>reach.mcp.pinned</c>) before the declared tools
 /// and the policy are asked. The check itself is the gateway's (it reads the server's current listing).
 /// </summary>
-internal sealed class PinGate(Func<string, PolicyDecision?> check) : ICallGate
+internal sealed class PinGate(Func<string, CancellationToken, ValueTask<PolicyDecision?>> check) : ICallGate
 {
-    public const string Rule = "reach.mcp.pinned";
+    public const string Rule = PinRefusals.Rule;
 
     public string Name => "pin";
 
-    public ValueTask<Core.Gates.GateVerdict> DecideAsync(GateContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(check(context.Request.Tool) is { } refusal ? new Core.Gates.GateVerdict.Policy(refusal) : Core.Gates.GateVerdict.Pass);
+    public async ValueTask<Core.Gates.GateVerdict> DecideAsync(GateContext context, CancellationToken cancellationToken) =>
+        (context.Refusal ?? await check(context.Request.Tool, cancellationToken).ConfigureAwait(false)) is { } refusal ? new Core.Gates.GateVerdict.Policy(refusal) : Core.Gates.GateVerdict.Pass;
 
     public Core.Gates.GateVerdict Failed(GateContext context, string reason) => CallGates.PolicyFailure(reason);
 }

@@ -1,6 +1,5 @@
 using Reach.Core.Engine;
 using Reach.Core.Gates;
-using Reach.Core.Packs;
 using Reach.Core.Replay;
 using Reach.Core.Transcripts;
 using Reach.Mcp.Connectors;
@@ -21,7 +20,7 @@ public sealed record GateVerdict(string Effect, string? Code, IReadOnlyList<stri
 /// <param name="Replayed">What the gate decides now.</param>
 public sealed record DecisionDivergence(long Seq, string Tool, string Gate, GateVerdict Recorded, GateVerdict Replayed);
 
-/// <summary>What <see cref="GatewayReplay.Reevaluate"/> found.</summary>
+/// <summary>What <see cref="GatewayReplay.ReevaluateAsync"/> found.</summary>
 public sealed record GatewayReplayReport
 {
     /// <summary>The run's id.</summary>
@@ -50,9 +49,11 @@ public sealed record GatewayReplayReport
 }
 
 /// <summary>
-/// Replay for gateway transcripts: every recorded call is re-decided by the policy and budget gates against the
-/// recording (its arguments, the usage and per-tool counts before it, the recorded clock) and nothing is sent to any
-/// server. Reports the first decision that differs, e.g. after a policy change.
+/// Replay for gateway transcripts, local or recorded by a runner: Core's <see cref="CallReplayer"/> opens a
+/// <see cref="RunSession"/> on the gateway pack (the connector's current pins, the recorded budgets) with the recorded
+/// clock, randomness and inputs, and proposes every recorded call again with its recorded outcome
+/// (<c>CallExecution.FedBy</c>) and its recorded pin refusal, so the pipeline's gates (policy, budget) decide it anew
+/// and nothing is sent to any server. Reports the first decision that differs, e.g. after a policy change.
 /// </summary>
 public static class GatewayReplay
 {
@@ -63,8 +64,15 @@ public static class GatewayReplay
         return header.PackName.StartsWith(GatewayPack.NamePrefix, StringComparison.Ordinal);
     }
 
+    /// <summary>True when the transcript's header names the gateway pack a runner recorded <paramref name="connector"/>'s session in (<c>mcp-&lt;connector&gt;</c>, <c>--runner</c>).</summary>
+    public static bool IsRunnerGatewayTranscript(TranscriptHeader header, string connector)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return string.Equals(header.PackName, GatewayPack.RunnerNamePrefix + connector, StringComparison.Ordinal) && header.PackVersion == GatewayPack.PackVersion;
+    }
+
     /// <summary>Re-decides every call of <paramref name="transcript"/> with <paramref name="policy"/> and the connector's current <paramref name="pins"/>.</summary>
-    public static GatewayReplayReport Reevaluate(byte[] transcript, ConnectorPins pins, IPolicyGate policy)
+    public static async Task<GatewayReplayReport> ReevaluateAsync(byte[] transcript, ConnectorPins pins, IPolicyGate policy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(pins);
@@ -81,114 +89,29 @@ public static class GatewayReplay
         }
 
         var recorded = RecordedTranscript.Read(transcript);
-        if (!IsGatewayTranscript(recorded.Header))
+        if (!IsGatewayTranscript(recorded.Header) && !IsRunnerGatewayTranscript(recorded.Header, pins.Connector))
         {
             throw new ReachException(ErrorCatalog.McpReplayNotGateway, $"The transcript's pack is '{recorded.Header.PackName}', not an MCP gateway session.");
         }
 
-        var events = recorded.Events;
-        var started = events[0].Data!.Value;
-        var budgets = ReadBudgets(started.GetProperty("budgets"));
-        var pack = GatewayPack.Create(pins, budgets);
-        var startedAt = DateTimeOffset.Parse(started.GetProperty("at").GetString()!, CultureInfo.InvariantCulture);
-        var inputs = started.GetProperty("inputs");
-        var budget = new BudgetGate(budgets);
-        var tallies = new List<ToolTally>();
-        long calls = 0, decisions = 0, pinRefusals = 0;
-        DecisionDivergence? divergence = null;
-        for (var i = 0; i < events.Count && divergence is null; i++)
-        {
-            if (events[i].Type != EventTypes.StepStarted)
-            {
-                continue;
-            }
-
-            var step = events[i].Data!.Value;
-            var tool = step.GetProperty("tool").GetString()!;
-            var elapsed = DateTimeOffset.Parse(step.GetProperty("at").GetString()!, CultureInfo.InvariantCulture) - startedAt;
-            var declaration = pack.Pack.Manifest.FindTool(tool);
-            var request = new ToolCallRequest
-            {
-                Tool = tool,
-                RequiredPermissions = declaration?.Permissions ?? [],
-                Declaration = declaration,
-                Input = step.GetProperty("input"),
-                Pack = pack.Pack.Manifest,
-                StepIndex = step.GetProperty("index").GetInt64(),
-                Usage = budget.Usage(elapsed),
-                Inputs = inputs,
-                Tallies = [.. tallies],
-            };
-            calls++;
-            if (i + 1 >= events.Count || events[i + 1].Type != EventTypes.PolicyDecision)
-            {
-                continue;
-            }
-
-            var policyEvent = events[i + 1];
-            var recordedPolicy = Verdict(policyEvent.Data!.Value, "rules");
-            if (recordedPolicy.Rules.Contains(PinGate.Rule))
-            {
-                pinRefusals++;
-                continue;
-            }
-
-            var decided = Decide(policy, request);
-            decisions++;
-            var replayedPolicy = new GateVerdict(decided.Effect == GateEffect.Permit ? "permit" : "deny", decided.Code?.Code, decided.Rules);
-            if (!Same(recordedPolicy, replayedPolicy))
-            {
-                divergence = new DecisionDivergence(policyEvent.Seq, tool, "policy", recordedPolicy, replayedPolicy);
-                break;
-            }
-
-            if (decided.Effect == GateEffect.Deny || i + 2 >= events.Count || events[i + 2].Type != EventTypes.BudgetDecision)
-            {
-                continue;
-            }
-
-            var budgetEvent = events[i + 2];
-            var recordedBudget = Verdict(budgetEvent.Data!.Value, null);
-            var cost = declaration?.Cost ?? 0m;
-            var budgetDecision = budget.Decide(cost, elapsed);
-            decisions++;
-            var replayedBudget = new GateVerdict(budgetDecision.Effect == GateEffect.Permit ? "permit" : "deny", budgetDecision.Code?.Code, budgetDecision.Limit is null ? [] : [budgetDecision.Limit]);
-            if (!Same(recordedBudget, replayedBudget))
-            {
-                divergence = new DecisionDivergence(budgetEvent.Seq, tool, "budget", recordedBudget, replayedBudget);
-                break;
-            }
-
-            if (budgetDecision.Effect == GateEffect.Permit)
-            {
-                budget.Commit(cost);
-                Tally(tallies, tool, cost);
-            }
-        }
-
+        GatewayPack? pack = null;
+        var report = await CallReplayer.ReplayAsync(recorded, budgets => (pack = GatewayPack.Create(pins, budgets)).Pack, policy, cancellationToken).ConfigureAwait(false);
+        var divergence = report.Divergence is { } found
+            ? new DecisionDivergence(found.Seq, found.Tool, found.Gate, Verdict(found.Recorded), found.Replayed is { } replayed ? Verdict(replayed) : new GateVerdict("none", null, []))
+            : null;
         return new GatewayReplayReport
         {
             RunId = recorded.Header.RunId,
             Connector = pins.Connector,
-            Calls = calls,
-            Decisions = decisions,
-            PinRefusals = pinRefusals,
+            Calls = report.Calls,
+            Decisions = report.Decisions,
+            PinRefusals = report.PinRefusals,
             Divergence = divergence,
-            LikelyCause = divergence is null ? null : Cause(recorded.Header, pack, policy),
+            LikelyCause = divergence is null ? null : Cause(recorded.Header, pack!, policy),
         };
     }
 
-    private static PolicyDecision Decide(IPolicyGate policy, ToolCallRequest request)
-    {
-        try
-        {
-            return CallGates.Decide(policy, request);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return PolicyDecision.Deny(ErrorCatalog.PolicyGateFailed, ex.Message);
-        }
-    }
+    private static GateVerdict Verdict(DecisionVerdict verdict) => new(verdict.Effect, verdict.Code, verdict.Rules);
 
     private static string? Cause(TranscriptHeader header, GatewayPack pack, IPolicyGate policy)
     {
@@ -205,47 +128,4 @@ public static class GatewayReplay
 
         return causes.Count == 0 ? null : string.Join(' ', causes);
     }
-
-    private static GateVerdict Verdict(JsonElement data, string? rulesMember)
-    {
-        var rules = new List<string>();
-        if (rulesMember is not null && data.TryGetProperty(rulesMember, out var array))
-        {
-            foreach (var rule in array.EnumerateArray())
-            {
-                rules.Add(rule.GetString()!);
-            }
-        }
-        else if (rulesMember is null && data.TryGetProperty("limit", out var limit))
-        {
-            rules.Add(limit.GetString()!);
-        }
-
-        return new GateVerdict(data.GetProperty("effect").GetString()!, data.TryGetProperty("code", out var code) ? code.GetString() : null, rules);
-    }
-
-    private static bool Same(GateVerdict a, GateVerdict b) =>
-        a.Effect == b.Effect && a.Code == b.Code && a.Rules.Order(StringComparer.Ordinal).SequenceEqual(b.Rules.Order(StringComparer.Ordinal), StringComparer.Ordinal);
-
-    private static void Tally(List<ToolTally> tallies, string tool, decimal cost)
-    {
-        for (var i = 0; i < tallies.Count; i++)
-        {
-            if (tallies[i].Tool == tool)
-            {
-                tallies[i] = tallies[i] with { Calls = tallies[i].Calls + 1, Cost = tallies[i].Cost + cost };
-                return;
-            }
-        }
-
-        tallies.Add(new ToolTally(tool, 1, cost));
-    }
-
-    private static Budgets ReadBudgets(JsonElement budgets) => new()
-    {
-        MaxSteps = budgets.TryGetProperty("max_steps", out var steps) ? steps.GetInt64() : null,
-        MaxToolCalls = budgets.TryGetProperty("max_tool_calls", out var calls) ? calls.GetInt64() : null,
-        MaxCost = budgets.TryGetProperty("max_cost", out var cost) ? cost.GetDecimal() : null,
-        MaxDuration = budgets.TryGetProperty("max_duration_ms", out var ms) ? TimeSpan.FromMilliseconds(ms.GetInt64()) : null,
-    };
 }

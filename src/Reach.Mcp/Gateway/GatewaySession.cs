@@ -11,13 +11,13 @@ internal interface IGatewaySession : IDisposable
     RunResult? Result { get; }
 
     /// <summary>Proposes one call (the pin check first); null when the session is already over.</summary>
-    CallOutcome? Propose(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward);
+    ValueTask<CallOutcome?> ProposeAsync(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward, CancellationToken cancellationToken);
 
     /// <summary>Ends the recording with a coded failure.</summary>
-    void Fail(ReachException error);
+    Task FailAsync(ReachException error);
 
     /// <summary>Ends the recording; returns the result, or the failure recorded earlier.</summary>
-    RunResult Finish(ReachException? error);
+    Task<RunResult> FinishAsync(ReachException? error);
 }
 
 /// <summary>
@@ -26,13 +26,14 @@ internal interface IGatewaySession : IDisposable
 /// </summary>
 internal sealed class GatewaySession : IGatewaySession
 {
-    private readonly Lock _lock = new();
+    // One call, failure or finish at a time: a call in flight holds it across its awaits.
+    private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly RunSession _core;
     private long _calls;
 
     /// <param name="options">The gateway's options.</param>
     /// <param name="pinCheck">The pin check: the refusal of a call of a (qualified) tool, or null when it is pinned and unchanged.</param>
-    public GatewaySession(GatewayOptions options, Func<string, PolicyDecision?> pinCheck)
+    public GatewaySession(GatewayOptions options, Func<string, CancellationToken, ValueTask<PolicyDecision?>> pinCheck)
     {
         _core = new RunSession(new SessionOptions
         {
@@ -55,26 +56,31 @@ internal sealed class GatewaySession : IGatewaySession
     public RunResult? Result { get; private set; }
 
     /// <summary>Proposes one call; null when the session is already over.</summary>
-    public CallOutcome? Propose(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward)
+    public async ValueTask<CallOutcome?> ProposeAsync(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        await _lock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
             if (Result is not null)
             {
                 return null;
             }
 
-            // The gateway's calls run one at a time on its worker thread (McpGateway.Work), which waits here.
-            var outcome = _core.ProposeAsync(new ProposedCall(tool, input, null, _calls), CallExecution.ForwardedBy(forward)).AsTask().GetAwaiter().GetResult();
+            var outcome = await _core.ProposeAsync(new ProposedCall(tool, input, null, _calls), CallExecution.ForwardedBy(forward), cancellationToken).ConfigureAwait(false);
             _calls++;
             return outcome;
+        }
+        finally
+        {
+            _lock.Release();
         }
     }
 
     /// <summary>Ends the recording with a coded failure (the server could not start, exited or broke the protocol).</summary>
-    public void Fail(ReachException error)
+    public async Task FailAsync(ReachException error)
     {
-        lock (_lock)
+        await _lock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
             if (Result is null)
             {
@@ -82,12 +88,17 @@ internal sealed class GatewaySession : IGatewaySession
                 _core.Dispose();
             }
         }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
     /// <summary>Ends the recording (the client left); returns the result, or the failure recorded earlier.</summary>
-    public RunResult Finish(ReachException? error)
+    public async Task<RunResult> FinishAsync(ReachException? error)
     {
-        lock (_lock)
+        await _lock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
             if (Result is null)
             {
@@ -97,9 +108,17 @@ internal sealed class GatewaySession : IGatewaySession
 
             return Result;
         }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
-    public void Dispose() => _core.Dispose();
+    public void Dispose()
+    {
+        _core.Dispose();
+        _lock.Dispose();
+    }
 
     // The gateway executes nothing itself; a call that reached an effect source here would be a bug.
     private sealed class NoEffects : IEffectSource

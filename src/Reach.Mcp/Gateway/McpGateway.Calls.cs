@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -11,21 +12,21 @@ public sealed partial class McpGateway
 {
     private const int MaxListPages = 100;
 
-    // The calls run one at a time on this thread: the session's hash chain is a sequence, and Core's path is
-    // synchronous, so the thread waits for the server's answer while the async loops keep both connections moving.
-    private void Work()
+    // The calls run one at a time, in order, on this one consumer of the queue: the session's hash chain is a
+    // sequence. Waiting for the server's answer is an await, so the loops keep both connections moving meanwhile.
+    private async Task WorkAsync()
     {
-        foreach (var request in _queue.GetConsumingEnumerable())
+        await foreach (var request in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             try
             {
-                Handle(request);
+                await HandleAsync(request).ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // A bug in one call must not stop the gateway: the client gets an error, the thread goes on.
+#pragma warning disable CA1031 // A bug in one call must not stop the gateway: the client gets an error, the loop goes on.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Reply(Error(request.Id, new ReachException(ErrorCatalog.Internal, $"The gateway failed on this call: {ex.GetType().Name}: {ex.Message}")));
+                await ReplyAsync(Error(request.Id, new ReachException(ErrorCatalog.Internal, $"The gateway failed on this call: {ex.GetType().Name}: {ex.Message}"))).ConfigureAwait(false);
             }
             finally
             {
@@ -34,7 +35,7 @@ public sealed partial class McpGateway
         }
     }
 
-    private void Handle(JsonRpcRequest request)
+    private async Task HandleAsync(JsonRpcRequest request)
     {
         var pending = _calls[request.Id];
         if (pending.Cancelled)
@@ -44,14 +45,14 @@ public sealed partial class McpGateway
 
         if (_dead is { } dead)
         {
-            Reply(Error(request.Id, dead));
+            await ReplyAsync(Error(request.Id, dead)).ConfigureAwait(false);
             return;
         }
 
         if (request.Params is not JsonObject parameters || parameters["name"] is not JsonValue nameValue || nameValue.GetValueKind() != JsonValueKind.String
             || (parameters["arguments"] is { } given && given is not JsonObject))
         {
-            Reply(Error(request.Id, new ReachException(ErrorCatalog.McpCallInvalid, "tools/call needs params with a string 'name' and, when given, an object 'arguments'."), (int)McpErrorCode.InvalidParams));
+            await ReplyAsync(Error(request.Id, new ReachException(ErrorCatalog.McpCallInvalid, "tools/call needs params with a string 'name' and, when given, an object 'arguments'."), (int)McpErrorCode.InvalidParams)).ConfigureAwait(false);
             return;
         }
 
@@ -61,36 +62,36 @@ public sealed partial class McpGateway
         CallOutcome? outcome;
         try
         {
-            outcome = _session.Propose(_options.Pack.QualifiedName(name), input, _ => ValueTask.FromResult(Forward(pending)));
+            outcome = await _session.ProposeAsync(_options.Pack.QualifiedName(name), input, _ => ForwardAsync(pending), CancellationToken.None).ConfigureAwait(false);
         }
         catch (ReachException ex)
         {
-            Reply(Error(request.Id, ex, (int)McpErrorCode.InvalidParams));
+            await ReplyAsync(Error(request.Id, ex, (int)McpErrorCode.InvalidParams)).ConfigureAwait(false);
             return;
         }
 
         if (outcome is null)
         {
-            Reply(Error(request.Id, _dead ?? new ReachException(ErrorCatalog.McpServerExited, "The session is over.")));
+            await ReplyAsync(Error(request.Id, _dead ?? new ReachException(ErrorCatalog.McpServerExited, "The session is over."))).ConfigureAwait(false);
             return;
         }
 
         switch (outcome.Status)
         {
             case RunStatus.Succeeded:
-                Reply(new JsonRpcResponse { Id = request.Id, Result = pending.Result });
+                await ReplyAsync(new JsonRpcResponse { Id = request.Id, Result = pending.Result }).ConfigureAwait(false);
                 break;
             case RunStatus.Denied:
-                Reply(new JsonRpcResponse { Id = request.Id, Result = Denial(outcome) });
+                await ReplyAsync(new JsonRpcResponse { Id = request.Id, Result = Denial(outcome) }).ConfigureAwait(false);
                 break;
             default:
                 if (pending.ServerError is { } serverError)
                 {
-                    Reply(serverError);
+                    await ReplyAsync(serverError).ConfigureAwait(false);
                 }
                 else if (!pending.Cancelled)
                 {
-                    Reply(Error(request.Id, new ReachException(outcome.Code!, outcome.Reason!)));
+                    await ReplyAsync(Error(request.Id, new ReachException(outcome.Code!, outcome.Reason!))).ConfigureAwait(false);
                 }
 
                 break;
@@ -98,26 +99,27 @@ public sealed partial class McpGateway
     }
 
     /// <summary>Sends the call to the server and waits for its answer; runs inside Core's path, after both gates permitted it.</summary>
-    private ToolOutcome Forward(PendingCall pending)
+    private async ValueTask<ToolOutcome> ForwardAsync(PendingCall pending)
     {
         var id = pending.Request.Id;
         pending.Forwarded = true;
-        ToUpstreamAsync(pending.Request, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        if (!pending.Answer.Task.Wait(_options.CallTimeout))
+        await ToUpstreamAsync(pending.Request, CancellationToken.None).ConfigureAwait(false);
+        if (await AnswerWithinAsync(pending.Answer.Task).ConfigureAwait(false) is not { } answered)
         {
             _expired[id] = 0;
-            CancelUpstream(id, "timed out in the Reach gateway");
+            await CancelUpstreamAsync(id, "timed out in the Reach gateway").ConfigureAwait(false);
             return ToolOutcome.Failure(ErrorCatalog.McpServerTimeout, $"The server did not answer within {_options.CallTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
         }
 
-        if (pending.Answer.Task.Result is JsonRpcResponse or JsonRpcError)
+        var answer = answered.Value;
+        if (answer is JsonRpcResponse or JsonRpcError)
         {
             // The answer is a message from the server, so the next call needs a fresh listing: ask for it now, and it
             // comes back while this result is recorded and relayed and the client thinks.
-            _prefetch = StartListing(null);
+            _prefetch = await StartListingAsync(null).ConfigureAwait(false);
         }
 
-        switch (pending.Answer.Task.Result)
+        switch (answer)
         {
             case JsonRpcResponse response:
                 var bytes = JsonSerializer.SerializeToUtf8Bytes(response.Result, McpJsonContext.Default.JsonNode);
@@ -148,19 +150,32 @@ public sealed partial class McpGateway
         }
     }
 
-    private void CancelUpstream(RequestId id, string reason) =>
+    // The answer, or null when it did not come within the call timeout (measured on the injected clock).
+    private async Task<StrongBox<T>?> AnswerWithinAsync<T>(Task<T> answer)
+    {
+        try
+        {
+            return new StrongBox<T>(await answer.WaitAsync(_options.CallTimeout, _options.Clock, CancellationToken.None).ConfigureAwait(false));
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private ValueTask CancelUpstreamAsync(RequestId id, string reason) =>
         ToUpstreamAsync(new JsonRpcNotification
         {
             Method = NotificationMethods.CancelledNotification,
             Params = new JsonObject { ["requestId"] = id.Id is string text ? JsonValue.Create(text) : JsonValue.Create((long)id.Id!), ["reason"] = reason },
-        }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }, CancellationToken.None);
 
     /// <summary>The pin check: null when the tool is pinned and the server still offers the pinned definition.</summary>
     // The pin gate's check (PinGate), by the gateway's qualified name of the tool.
-    private PolicyDecision? PinRefusalOf(string qualified) =>
-        PinRefusal(qualified.StartsWith(_options.Pack.Connector + "/", StringComparison.Ordinal) ? qualified[(_options.Pack.Connector.Length + 1)..] : qualified);
+    private ValueTask<PolicyDecision?> PinRefusalOfAsync(string qualified, CancellationToken cancellationToken) =>
+        PinRefusalAsync(qualified.StartsWith(_options.Pack.Connector + "/", StringComparison.Ordinal) ? qualified[(_options.Pack.Connector.Length + 1)..] : qualified);
 
-    private PolicyDecision? PinRefusal(string name)
+    private async ValueTask<PolicyDecision?> PinRefusalAsync(string name)
     {
         var qualified = _options.Pack.QualifiedName(name);
         var pinned = _options.Pack.Pins.Find(name);
@@ -174,9 +189,9 @@ public sealed partial class McpGateway
             try
             {
                 // A listing sent ahead may be older than a message that came after it: then it is not enough.
-                if (Refresh() && Interlocked.Read(ref _heard) != Interlocked.Read(ref _checkedAt))
+                if (await RefreshAsync().ConfigureAwait(false) && Interlocked.Read(ref _heard) != Interlocked.Read(ref _checkedAt))
                 {
-                    Refresh();
+                    await RefreshAsync().ConfigureAwait(false);
                 }
             }
             catch (ReachException ex)
@@ -200,7 +215,7 @@ public sealed partial class McpGateway
     /// checked until the server sends another message: its answer to a call, a notification, anything. Returns true
     /// when the first page was the one sent ahead after the last call's answer.
     /// </summary>
-    private bool Refresh()
+    private async Task<bool> RefreshAsync()
     {
         var ahead = _prefetch is not null;
         _toolsStale = false;
@@ -210,9 +225,9 @@ public sealed partial class McpGateway
         long heard;
         do
         {
-            var (id, answer) = pages == 0 && _prefetch is { } prefetched ? prefetched : StartListing(cursor);
+            var (id, answer) = pages == 0 && _prefetch is { } prefetched ? prefetched : await StartListingAsync(cursor).ConfigureAwait(false);
             _prefetch = null;
-            if (!answer.Task.Wait(_options.CallTimeout))
+            if (await AnswerWithinAsync(answer.Task).ConfigureAwait(false) is not { Value: var own })
             {
                 _own.TryRemove(id, out _);
                 _expired[id] = 0;
@@ -220,8 +235,8 @@ public sealed partial class McpGateway
                 throw new ReachException(ErrorCatalog.McpServerTimeout, "The server did not answer tools/list in time.");
             }
 
-            heard = answer.Task.Result.Heard;
-            var result = answer.Task.Result.Message switch
+            heard = own.Heard;
+            var result = own.Message switch
             {
                 JsonRpcResponse { Result: JsonObject obj } => obj,
                 JsonRpcError error => throw Stale(new ReachException(ErrorCatalog.McpServerError, $"The server answered tools/list with error {error.Error.Code.ToString(CultureInfo.InvariantCulture)}: {error.Error.Message}")),
@@ -249,12 +264,12 @@ public sealed partial class McpGateway
     }
 
     /// <summary>Sends one of the gateway's own tools/list requests (a page, after <paramref name="cursor"/>).</summary>
-    private (RequestId Id, TaskCompletionSource<OwnAnswer> Answer) StartListing(string? cursor)
+    private async Task<(RequestId Id, TaskCompletionSource<OwnAnswer> Answer)> StartListingAsync(string? cursor)
     {
         var id = NextOwnId();
         var answer = new TaskCompletionSource<OwnAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         _own[id] = answer;
-        ToUpstreamAsync(new JsonRpcRequest { Id = id, Method = RequestMethods.ToolsList, Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor } }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        await ToUpstreamAsync(new JsonRpcRequest { Id = id, Method = RequestMethods.ToolsList, Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor } }, CancellationToken.None).ConfigureAwait(false);
         return (id, answer);
     }
 
@@ -318,7 +333,7 @@ public sealed partial class McpGateway
         ["isError"] = true,
     };
 
-    private void Reply(JsonRpcMessage message) => ToClientAsync(message, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    private ValueTask ReplyAsync(JsonRpcMessage message) => ToClientAsync(message, CancellationToken.None);
 
     /// <summary>The JSON that is recorded: <paramref name="utf8"/> with every secret value replaced.</summary>
     private JsonElement Record(byte[] utf8)

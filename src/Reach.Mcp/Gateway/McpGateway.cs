@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -18,13 +19,13 @@ public sealed partial class McpGateway : IAsyncDisposable
     private const string OwnIdPrefix = "reach-gateway-";
 
     private readonly GatewayOptions _options;
-    private readonly IGatewaySession _session;
     private readonly ConcurrentDictionary<RequestId, PendingCall> _calls = new();
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<OwnAnswer>> _own = new();
     private readonly ConcurrentDictionary<RequestId, byte> _passthrough = new();
     private readonly ConcurrentDictionary<RequestId, byte> _lists = new();
     private readonly ConcurrentDictionary<RequestId, byte> _expired = new();
-    private readonly BlockingCollection<JsonRpcRequest> _queue = new();
+    // The calls, in arrival order, for the one consumer (WorkAsync): the session's hash chain is a sequence.
+    private readonly Channel<JsonRpcRequest> _queue = Channel.CreateUnbounded<JsonRpcRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private ITransport? _client;
     private ITransport? _upstream;
@@ -36,18 +37,29 @@ public sealed partial class McpGateway : IAsyncDisposable
     private long _heard;
     private long _checkedAt = -1;
 
-    // The first page of a listing sent as soon as a call's answer came (used by the calls' thread only).
+    // The first page of a listing sent as soon as a call's answer came (used by the calls' consumer only).
     private (RequestId Id, TaskCompletionSource<OwnAnswer> Answer)? _prefetch;
     private Dictionary<string, string> _current = new(StringComparer.Ordinal);
     private readonly Lock _deathLock = new();
     private volatile ReachException? _dead;
 
-    /// <summary>Starts the session: the transcript's header and <c>run.started</c> are written now.</summary>
-    public McpGateway(GatewayOptions options)
+    // Set once by CreateAsync, before the gateway is handed out.
+    private IGatewaySession _session = null!;
+
+    private McpGateway(GatewayOptions options)
+    {
+        _options = options;
+    }
+
+    /// <summary>Starts the session: the transcript's header and <c>run.started</c> are written (or the runner's session is opened) now.</summary>
+    public static async Task<McpGateway> CreateAsync(GatewayOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-        _session = options.Runner is null ? new GatewaySession(options, PinRefusalOf) : new RunnerGatewaySession(options, options.Runner, PinRefusalOf);
+        var gateway = new McpGateway(options);
+        gateway._session = options.Runner is { } runner
+            ? await RunnerGatewaySession.OpenAsync(options, runner, gateway.PinRefusalOfAsync, cancellationToken).ConfigureAwait(false)
+            : new GatewaySession(options, gateway.PinRefusalOfAsync);
+        return gateway;
     }
 
     /// <summary>The session's run id (the transcript's name).</summary>
@@ -75,11 +87,10 @@ public sealed partial class McpGateway : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            Die(new ReachException(ErrorCatalog.McpServerStartFailed, $"The server of '{_options.Pack.Connector}' could not be started: {Describe(ex)}"));
+            await DieAsync(new ReachException(ErrorCatalog.McpServerStartFailed, $"The server of '{_options.Pack.Connector}' could not be started: {Describe(ex)}")).ConfigureAwait(false);
         }
 
-        var worker = new Thread(Work) { IsBackground = true, Name = "reach-mcp-calls" };
-        worker.Start();
+        var worker = Task.Run(WorkAsync, CancellationToken.None);
         var upstreamLoop = _upstream is null ? Task.CompletedTask : Task.Run(() => UpstreamLoopAsync(_upstream, linked.Token), CancellationToken.None);
         try
         {
@@ -90,8 +101,8 @@ public sealed partial class McpGateway : IAsyncDisposable
             // Stopped from outside (a signal): finish the recording below.
         }
 
-        _queue.CompleteAdding();
-        worker.Join();
+        _queue.Writer.TryComplete();
+        await worker.ConfigureAwait(false);
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_upstream is not null)
@@ -108,7 +119,7 @@ public sealed partial class McpGateway : IAsyncDisposable
             // The loop ends when the server's transport is disposed.
         }
 
-        return _session.Finish(null);
+        return await _session.FinishAsync(null).ConfigureAwait(false);
     }
 
     // A client that closes its end right after a request (a script piping a file) still gets the answers in flight.
@@ -124,8 +135,7 @@ public sealed partial class McpGateway : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        _session.Dispose();
-        _queue.Dispose();
+        _session?.Dispose();
         _stopping.Dispose();
         if (_upstream is not null)
         {
@@ -161,7 +171,7 @@ public sealed partial class McpGateway : IAsyncDisposable
         {
             case JsonRpcRequest { Method: RequestMethods.ToolsCall } call:
                 _calls[call.Id] = new PendingCall(call);
-                _queue.Add(call, cancellationToken);
+                await _queue.Writer.WriteAsync(call, cancellationToken).ConfigureAwait(false);
                 return;
             case JsonRpcRequest { Method: RequestMethods.ToolsList } list:
                 _lists[list.Id] = 0;
@@ -281,7 +291,7 @@ public sealed partial class McpGateway : IAsyncDisposable
     private async Task ServerGoneAsync(string reason)
     {
         var error = new ReachException(ErrorCatalog.McpServerExited, reason);
-        Die(error);
+        await DieAsync(error).ConfigureAwait(false);
         foreach (var id in _passthrough.Keys.Concat(_lists.Keys))
         {
             await ToClientAsync(Error(id, error), CancellationToken.None).ConfigureAwait(false);
@@ -294,7 +304,7 @@ public sealed partial class McpGateway : IAsyncDisposable
     private async Task ViolationAsync(RequestId id)
     {
         var error = new ReachException(ErrorCatalog.McpUnsolicitedResponse, $"The server answered the request {id}, which was never made; the gateway stopped the session.");
-        Die(error);
+        await DieAsync(error).ConfigureAwait(false);
         await ToClientAsync(new JsonRpcNotification
         {
             Method = "notifications/message",
@@ -307,7 +317,7 @@ public sealed partial class McpGateway : IAsyncDisposable
     /// Marks the server unusable, once: every waiting call is woken (each records its own tool.error), then the
     /// transcript ends with a coded run.finished; from now on every request is answered with this error.
     /// </summary>
-    private void Die(ReachException error)
+    private async Task DieAsync(ReachException error)
     {
         lock (_deathLock)
         {
@@ -329,7 +339,7 @@ public sealed partial class McpGateway : IAsyncDisposable
             pending.Answer.TrySetResult(null!);
         }
 
-        _session.Fail(error);
+        await _session.FailAsync(error).ConfigureAwait(false);
     }
 
     private async ValueTask ToClientAsync(JsonRpcMessage message, CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ public static class McpHttpGateway
     /// Builds the web application. <paramref name="createGateway"/> starts a session's recording;
     /// <paramref name="connectUpstream"/> reaches the real server; <paramref name="finished"/> is told of each session's result.
     /// </summary>
-    public static WebApplication Build(IPEndPoint listen, Func<McpGateway> createGateway, Func<CancellationToken, Task<ITransport>> connectUpstream, Action<RunResult> finished)
+    public static WebApplication Build(IPEndPoint listen, Func<CancellationToken, Task<McpGateway>> createGateway, Func<CancellationToken, Task<ITransport>> connectUpstream, Action<RunResult> finished)
     {
         ArgumentNullException.ThrowIfNull(listen);
         var sessions = new ConcurrentDictionary<string, ServerSideTransport>(StringComparer.Ordinal);
@@ -75,7 +75,7 @@ public static class McpHttpGateway
 #pragma warning restore MCPEXP002
             {
                 var transport = new ServerSideTransport(server);
-                await using var gateway = createGateway();
+                await using var gateway = await createGateway(cancellationToken).ConfigureAwait(false);
                 var sessionId = server.SessionId ?? throw new InvalidOperationException("A stateful MCP session has an id.");
                 sessions[sessionId] = transport;
                 var gatewayRun = gateway.RunAsync(transport, connectUpstream, CancellationToken.None);

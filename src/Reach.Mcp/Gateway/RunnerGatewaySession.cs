@@ -15,28 +15,45 @@ namespace Reach.Mcp.Gateway;
 /// </summary>
 public sealed class RunnerGatewaySession : IGatewaySession
 {
-    private readonly Lock _lock = new();
+    // One call or close at a time: a call in flight holds it across its awaits.
+    private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly HttpClient _http;
     private readonly string _sessionPath;
 
-    private readonly Func<string, PolicyDecision?> _pinCheck;
+    private readonly Func<string, CancellationToken, ValueTask<PolicyDecision?>> _pinCheck;
 
-    internal RunnerGatewaySession(GatewayOptions options, RunnerTarget runner, Func<string, PolicyDecision?> pinCheck)
+    private RunnerGatewaySession(HttpClient http, string runId, Func<string, CancellationToken, ValueTask<PolicyDecision?>> pinCheck)
     {
+        _http = http;
         _pinCheck = pinCheck;
-        _http = new HttpClient { BaseAddress = runner.Url, Timeout = options.CallTimeout + TimeSpan.FromSeconds(30) };
-        // A runner takes no server paths: the gateway pack (tools the client runs, nothing the runner executes) and the
-        // policy bundle go inline.
-        var body = new JsonObject { ["pack"] = JsonNode.Parse(File.ReadAllBytes(Path.Combine(runner.PackDirectory, "pack.json"))) };
-        if (runner.PolicyPath is not null)
-        {
-            body["policy"] = JsonNode.Parse(File.ReadAllBytes(runner.PolicyPath));
-            body["policy_mode"] = runner.PolicyMode ?? "enforce";
-        }
-
-        var opened = Post("/v1/sessions", body);
-        RunId = opened["session_id"]?.GetValue<string>() ?? throw Unavailable("it answered POST /v1/sessions without a session_id");
+        RunId = runId;
         _sessionPath = "/v1/sessions/" + RunId;
+    }
+
+    /// <summary>Opens the runner session on the gateway pack and the policy bundle.</summary>
+    internal static async Task<RunnerGatewaySession> OpenAsync(GatewayOptions options, RunnerTarget runner, Func<string, CancellationToken, ValueTask<PolicyDecision?>> pinCheck, CancellationToken cancellationToken)
+    {
+        var http = new HttpClient { BaseAddress = runner.Url, Timeout = options.CallTimeout + TimeSpan.FromSeconds(30) };
+        try
+        {
+            // A runner takes no server paths: the gateway pack (tools the client runs, nothing the runner executes) and
+            // the policy bundle go inline.
+            var body = new JsonObject { ["pack"] = JsonNode.Parse(await File.ReadAllBytesAsync(Path.Combine(runner.PackDirectory, "pack.json"), cancellationToken).ConfigureAwait(false)) };
+            if (runner.PolicyPath is not null)
+            {
+                body["policy"] = JsonNode.Parse(await File.ReadAllBytesAsync(runner.PolicyPath, cancellationToken).ConfigureAwait(false));
+                body["policy_mode"] = runner.PolicyMode ?? "enforce";
+            }
+
+            var opened = await PostAsync(http, "/v1/sessions", body, cancellationToken).ConfigureAwait(false);
+            var runId = opened["session_id"]?.GetValue<string>() ?? throw Unavailable("it answered POST /v1/sessions without a session_id");
+            return new RunnerGatewaySession(http, runId, pinCheck);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The runner session's id.</summary>
@@ -84,7 +101,7 @@ public sealed class RunnerGatewaySession : IGatewaySession
 
         var manifest = new JsonObject
         {
-            ["name"] = "mcp-" + pack.Connector,
+            ["name"] = GatewayPack.RunnerNamePrefix + pack.Connector,
             ["version"] = GatewayPack.PackVersion,
             ["description"] = pack.Pack.Manifest.Description,
             ["tools"] = tools,
@@ -96,9 +113,10 @@ public sealed class RunnerGatewaySession : IGatewaySession
     }
 
     /// <summary>Decides, forwards and records one call through the runner; null once the session is over.</summary>
-    public CallOutcome? Propose(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward)
+    public async ValueTask<CallOutcome?> ProposeAsync(string tool, JsonElement input, Func<CancellationToken, ValueTask<ToolOutcome>> forward, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        await _lock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
             if (Result is not null)
             {
@@ -106,19 +124,38 @@ public sealed class RunnerGatewaySession : IGatewaySession
             }
 
             var inputNode = JsonNode.Parse(input.GetRawText());
-            if (_pinCheck(tool) is { } pinRefusal)
+            if (await _pinCheck(tool, cancellationToken).ConfigureAwait(false) is { } pinRefusal)
             {
-                // The runner has no pin check: the refusal is recorded as the call's outcome, and the call is never forwarded.
-                Call(tool, inputNode, Error(pinRefusal.Code!.Code, pinRefusal.Reason));
-                return new CallOutcome { Status = RunStatus.Denied, Gate = "pin", Code = pinRefusal.Code, Reason = pinRefusal.Reason, Rules = pinRefusal.Rules, Policy = pinRefusal };
+                // The pin check is the gateway's (it reads the server): the refusal travels with the call, and the
+                // runner's pin gate records it as the local gateway does, a deny by reach.mcp.pinned that charges nothing.
+                var refused = new JsonObject { ["refused"] = new JsonObject { ["code"] = pinRefusal.Code!.Code, ["reason"] = pinRefusal.Reason } };
+                return Denied((await CallAsync(tool, inputNode, refused, cancellationToken).ConfigureAwait(false))["decision"]!);
             }
 
-            var decision = Post(_sessionPath + "/decide", new JsonObject { ["tool"] = tool, ["input"] = inputNode?.DeepClone() })["decision"]!;
+            var decision = (await PostAsync(_http, _sessionPath + "/decide", new JsonObject { ["tool"] = tool, ["input"] = inputNode?.DeepClone() }, cancellationToken).ConfigureAwait(false))["decision"]!;
             if (decision["allowed"]?.GetValue<bool>() != true)
             {
-                var denied = Call(tool, inputNode, null)["decision"]!;
-                var code = denied["code"]?.GetValue<string>();
-                return new CallOutcome
+                return Denied((await CallAsync(tool, inputNode, null, cancellationToken).ConfigureAwait(false))["decision"]!);
+            }
+
+            var outcome = await forward(cancellationToken).ConfigureAwait(false);
+            var supplied = outcome.Succeeded ? new JsonObject { ["output"] = JsonNode.Parse(outcome.Output.GetRawText()) } : Error(outcome.Error!.Code, outcome.Message!);
+            await CallAsync(tool, inputNode, new JsonObject { ["result"] = supplied }, cancellationToken).ConfigureAwait(false);
+            return outcome.Succeeded
+                ? new CallOutcome { Status = RunStatus.Succeeded, Output = outcome.Output }
+                : new CallOutcome { Status = RunStatus.Failed, Code = outcome.Error, Reason = outcome.Message };
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    // The runner's answer to a call its gates denied, as the gateway answers the client.
+    private static CallOutcome Denied(JsonNode denied)
+    {
+        var code = denied["code"]?.GetValue<string>();
+        return new CallOutcome
                 {
                     Status = RunStatus.Denied,
                     Gate = denied["gate"]?.GetValue<string>() ?? "policy",
@@ -126,29 +163,21 @@ public sealed class RunnerGatewaySession : IGatewaySession
                     Reason = denied["reason"]?.GetValue<string>() ?? "The runner denied the call.",
                     Rules = [.. (denied["rules"]?.AsArray() ?? []).Select(r => r!.GetValue<string>())],
                 };
-            }
-
-            var outcome = forward(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            var supplied = outcome.Succeeded ? new JsonObject { ["output"] = JsonNode.Parse(outcome.Output.GetRawText()) } : Error(outcome.Error!.Code, outcome.Message!);
-            Call(tool, inputNode, supplied);
-            return outcome.Succeeded
-                ? new CallOutcome { Status = RunStatus.Succeeded, Output = outcome.Output }
-                : new CallOutcome { Status = RunStatus.Failed, Code = outcome.Error, Reason = outcome.Message };
-        }
     }
 
     /// <summary>Closes the runner session after a failure of the server.</summary>
-    public void Fail(ReachException error) => Finish(error);
+    public Task FailAsync(ReachException error) => FinishAsync(error);
 
     /// <summary>Closes the runner session (it records run.finished and seals its transcript).</summary>
-    public RunResult Finish(ReachException? error)
+    public async Task<RunResult> FinishAsync(ReachException? error)
     {
-        lock (_lock)
+        await _lock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
         {
             if (Result is null)
             {
                 // The runner closes a session as succeeded; a failure stays recorded as the failed call's tool.error.
-                var closed = Post(_sessionPath + "/close", new JsonObject());
+                var closed = await PostAsync(_http, _sessionPath + "/close", new JsonObject(), CancellationToken.None).ConfigureAwait(false);
                 Result = new RunResult
                 {
                     RunId = RunId,
@@ -162,32 +191,41 @@ public sealed class RunnerGatewaySession : IGatewaySession
 
             return Result;
         }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
     /// <summary>Releases the HTTP client.</summary>
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _lock.Dispose();
+    }
 
-    private JsonNode Call(string tool, JsonNode? input, JsonObject? result)
+    // Records one call; extra holds the call's result or refusal, when it has one.
+    private Task<JsonNode> CallAsync(string tool, JsonNode? input, JsonObject? extra, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["tool"] = tool, ["input"] = input?.DeepClone() };
-        if (result is not null)
+        foreach (var (key, value) in extra ?? [])
         {
-            body["result"] = result;
+            body[key] = value?.DeepClone();
         }
 
-        return Post(_sessionPath + "/tool-calls", body);
+        return PostAsync(_http, _sessionPath + "/tool-calls", body, cancellationToken);
     }
 
     private static JsonObject Error(string code, string message) => new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
 
-    private JsonNode Post(string path, JsonObject body)
+    private static async Task<JsonNode> PostAsync(HttpClient http, string path, JsonObject body, CancellationToken cancellationToken)
     {
         try
         {
             using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = _http.PostAsync(new Uri(path, UriKind.Relative), content).GetAwaiter().GetResult();
-            var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            using var response = await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw Unavailable($"POST {path} answered {(int)response.StatusCode}: {text}");
@@ -199,7 +237,7 @@ public sealed class RunnerGatewaySession : IGatewaySession
         {
             throw Unavailable(ex.Message);
         }
-        catch (TaskCanceledException ex)
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw Unavailable(ex.Message);
         }

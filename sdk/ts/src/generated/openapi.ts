@@ -1082,6 +1082,11 @@ export interface operations {
                         };
                     };
                     execute?: null | boolean;
+                    /** @description An MCP gateway's pin refusal of the call (REACH-6010/6011/6012, or the server failure that stopped the check), recorded as a deny by rule reach.mcp.pinned. */
+                    refused?: {
+                        code?: null | string;
+                        reason?: null | string;
+                    };
                 };
             };
         };
